@@ -1,0 +1,189 @@
+import { z } from 'zod';
+
+/**
+ * The indicator definition language: a small query model that a clinical effectiveness
+ * analyst can read. Definitions are YAML files in indicators/, validated by this schema and
+ * compiled to SQL (src/indicators/compile) or evaluated patient by patient by the reference
+ * engine (src/indicators/reference). docs/INDICATORS.md gives the precise semantics; both
+ * engines must agree with it, and the spec cases in test/spec check that they do.
+ *
+ * Every criterion is evaluated for one patient at one reference date R (a month end).
+ * Events count only when dated on or before R, whichever practice recorded them.
+ */
+
+const Slug = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'a codelist slug');
+
+/** Where an event must fall, relative to R. Absent: any time on or before R. */
+export const Window = z.union([
+  z.object({ months: z.number().int().positive() }).strict(), // R+1day−N months ≤ date ≤ R
+  z.object({ days: z.number().int().positive() }).strict(), // R+1day−N days ≤ date ≤ R
+  z.object({ before_age_months: z.number().int().positive() }).strict(), // date < birth + N months (and ≤ R)
+  z
+    .object({ from_age_months: z.number().int().nonnegative(), before_age_months: z.number().int().positive() })
+    .strict(), // birth + from ≤ date < birth + before (and ≤ R)
+]);
+export type Window = z.infer<typeof Window>;
+
+export const Comparison = z
+  .object({
+    op: z.enum(['<', '<=', '>', '>=', '=']),
+    value: z.number(),
+  })
+  .strict();
+export type Comparison = z.infer<typeof Comparison>;
+
+export type Criterion =
+  | { on_register: { codelist: string; resolved_by?: string | undefined } }
+  | { has_event: { codelist: string; window?: Window | undefined; value?: Comparison | undefined; min_count?: number | undefined } }
+  | { latest_value: { codelist: string; window?: Window | undefined; compare: Comparison } }
+  | { latest_code: { among: string; window?: Window | undefined; in: string } }
+  | { first_event: { codelist: string; window: Window } }
+  | { medication: { codelist: string; window?: Window | undefined; min_count?: number | undefined } }
+  | { event_then: { first: { codelist: string; window?: Window | undefined; value?: Comparison | undefined }; then: { codelist: string; within_days: number } } }
+  | { age: { min?: number | undefined; max?: number | undefined; unit: 'years' | 'months' } }
+  | { sex: 'F' | 'M' }
+  | { registered_for: { months: number } }
+  | { all: Criterion[] }
+  | { any: Criterion[] }
+  | { not: Criterion };
+
+export const Criterion: z.ZodType<Criterion> = z.lazy(() =>
+  z.union([
+    z.object({ on_register: z.object({ codelist: Slug, resolved_by: Slug.optional() }).strict() }).strict(),
+    z
+      .object({
+        has_event: z
+          .object({ codelist: Slug, window: Window.optional(), value: Comparison.optional(), min_count: z.number().int().min(1).optional() })
+          .strict(),
+      })
+      .strict(),
+    z.object({ latest_value: z.object({ codelist: Slug, window: Window.optional(), compare: Comparison }).strict() }).strict(),
+    z.object({ latest_code: z.object({ among: Slug, window: Window.optional(), in: Slug }).strict() }).strict(),
+    z.object({ first_event: z.object({ codelist: Slug, window: Window }).strict() }).strict(),
+    z
+      .object({ medication: z.object({ codelist: Slug, window: Window.optional(), min_count: z.number().int().min(1).optional() }).strict() })
+      .strict(),
+    z
+      .object({
+        event_then: z
+          .object({
+            first: z.object({ codelist: Slug, window: Window.optional(), value: Comparison.optional() }).strict(),
+            then: z.object({ codelist: Slug, within_days: z.number().int().nonnegative() }).strict(),
+          })
+          .strict(),
+      })
+      .strict(),
+    z
+      .object({
+        age: z
+          .object({ min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional(), unit: z.enum(['years', 'months']) })
+          .strict()
+          .refine((a) => a.min !== undefined || a.max !== undefined, 'age needs min or max')
+          .refine((a) => a.min === undefined || a.max === undefined || a.min <= a.max, 'age: min is greater than max'),
+      })
+      .strict(),
+    z.object({ sex: z.enum(['F', 'M']) }).strict(),
+    z.object({ registered_for: z.object({ months: z.number().int().positive() }).strict() }).strict(),
+    z.object({ all: z.array(Criterion).min(1) }).strict(),
+    z.object({ any: z.array(Criterion).min(1) }).strict(),
+    z.object({ not: Criterion }).strict(),
+  ]),
+);
+
+/** For kind 'mean': the measured value of each patient (the latest value in the window). */
+export const MeasuredValue = z
+  .object({
+    codelist: Slug,
+    window: Window.optional(),
+    /** ifcc_to_dcct: HbA1c mmol/mol → % (DCCT = IFCC / 10.929 + 2.15). */
+    transform: z.enum(['ifcc_to_dcct']).optional(),
+  })
+  .strict();
+export type MeasuredValue = z.infer<typeof MeasuredValue>;
+
+/** For kind 'rate_per_1000': what is counted for each patient in the population. */
+export const CountedItems = z.union([
+  z
+    .object({
+      admissions: z
+        .object({
+          method: z.enum(['emergency', 'elective', 'any']),
+          icd10_prefixes: z.array(z.string().regex(/^[A-Z][0-9A-Z.]*$/)).min(1),
+          window: Window,
+        })
+        .strict(),
+    })
+    .strict(),
+  z.object({ events: z.object({ codelist: Slug, window: Window }).strict() }).strict(),
+]);
+export type CountedItems = z.infer<typeof CountedItems>;
+
+export const Target = z
+  .object({
+    value: z.number(),
+    direction: z.enum(['higher', 'lower']),
+    /** Amber band width below (higher is better) or above (lower is better) the target. */
+    amber_margin: z.number().nonnegative(),
+    unit: z.string().optional(),
+  })
+  .strict();
+export type Target = z.infer<typeof Target>;
+
+export const IndicatorDefinition = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'id: lower-case letters, digits and hyphens'),
+    title: z.string().min(1),
+    area: z.enum(['childhood_immunisation', 'diabetes', 'copd', 'cvd']),
+    rationale: z.string().min(1),
+    source: z.string().min(1),
+    kind: z.enum(['proportion', 'mean', 'count', 'rate_per_1000']),
+    /** Everyone registered and alive at R who meets this (the register / eligible population). */
+    population: Criterion,
+    /** proportion: who meets the standard; count: who is counted (default: the whole population). */
+    numerator: Criterion.optional(),
+    value: MeasuredValue.optional(),
+    count: CountedItems.optional(),
+    /** Personalised care adjustments: patients meeting any of these and not the numerator leave the denominator. */
+    exclusions: z.array(Criterion).default([]),
+    target: Target.optional(),
+    /** Every codelist the definition uses, with the version it was written against. */
+    codelists: z.record(Slug, z.string().min(1)),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.kind === 'proportion' && !d.numerator) ctx.addIssue({ code: 'custom', path: ['numerator'], message: 'a proportion needs a numerator' });
+    if (d.kind === 'mean' && !d.value) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a mean needs a value' });
+    if (d.kind === 'rate_per_1000' && !d.count) ctx.addIssue({ code: 'custom', path: ['count'], message: 'a rate needs count' });
+    if (d.kind !== 'mean' && d.value) ctx.addIssue({ code: 'custom', path: ['value'], message: `value is only for kind mean` });
+    if (d.kind !== 'rate_per_1000' && d.count) ctx.addIssue({ code: 'custom', path: ['count'], message: `count is only for kind rate_per_1000` });
+  });
+export type IndicatorDefinition = z.infer<typeof IndicatorDefinition>;
+
+/** Every codelist slug a definition refers to, in first-use order. */
+export function codelistSlugs(def: IndicatorDefinition): string[] {
+  const out = new Set<string>();
+  const visit = (c: Criterion): void => {
+    if ('on_register' in c) {
+      out.add(c.on_register.codelist);
+      if (c.on_register.resolved_by) out.add(c.on_register.resolved_by);
+    } else if ('has_event' in c) out.add(c.has_event.codelist);
+    else if ('latest_value' in c) out.add(c.latest_value.codelist);
+    else if ('latest_code' in c) {
+      out.add(c.latest_code.among);
+      out.add(c.latest_code.in);
+    } else if ('first_event' in c) out.add(c.first_event.codelist);
+    else if ('medication' in c) out.add(c.medication.codelist);
+    else if ('event_then' in c) {
+      out.add(c.event_then.first.codelist);
+      out.add(c.event_then.then.codelist);
+    } else if ('all' in c) c.all.forEach(visit);
+    else if ('any' in c) c.any.forEach(visit);
+    else if ('not' in c) visit(c.not);
+  };
+  visit(def.population);
+  if (def.numerator) visit(def.numerator);
+  def.exclusions.forEach(visit);
+  if (def.value) out.add(def.value.codelist);
+  if (def.count && 'events' in def.count) out.add(def.count.events.codelist);
+  return [...out];
+}

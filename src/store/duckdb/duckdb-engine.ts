@@ -1,0 +1,122 @@
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import type { Engine, Row, SqlParams, SqlValue } from '../engine.js';
+import { migrate } from '../migrations.js';
+
+/** Converts a DuckDB JS value to a plain SqlValue (bigint → number, dates → ISO strings). */
+function plain(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return value;
+    case 'bigint': {
+      const n = Number(value);
+      if (!Number.isSafeInteger(n)) throw new Error(`integer ${value} is too large to read safely`);
+      return n;
+    }
+    default:
+      break;
+  }
+  if (value instanceof Date) return value.toISOString();
+  // DuckDB value classes (dates, timestamps, decimals, intervals) print themselves sensibly.
+  const maybeDouble = (value as { toDouble?: () => number }).toDouble;
+  if (typeof maybeDouble === 'function') return maybeDouble.call(value);
+  return String(value);
+}
+
+function toDuckParams(params: SqlParams | undefined): DuckDBValue[] | undefined {
+  if (!params || params.length === 0) return undefined;
+  return params.map((p) => p as DuckDBValue);
+}
+
+export class DuckDBEngine implements Engine {
+  readonly dialect = 'duckdb' as const;
+  private inTransaction = false;
+
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens (creating if needed) a DuckDB file, or ':memory:', and brings its schema up to date. */
+  static async open(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<DuckDBEngine> {
+    const config: Record<string, string> = {};
+    if (options.threads) config['threads'] = String(options.threads);
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    const instance = await DuckDBInstance.create(path, config);
+    const connection = await instance.connect();
+    const engine = new DuckDBEngine(path, instance, connection);
+    await migrate(engine);
+    return engine;
+  }
+
+  async run(sql: string, params?: SqlParams): Promise<void> {
+    const values = toDuckParams(params);
+    if (values) await this.connection.run(sql, values);
+    else await this.connection.run(sql);
+  }
+
+  async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    const values = toDuckParams(params);
+    const reader = values ? await this.connection.runAndReadAll(sql, values) : await this.connection.runAndReadAll(sql);
+    const names = reader.columnNames();
+    const isDate = reader.columnTypes().map((t) => t.typeId === DuckDBTypeId.DATE);
+    const rows = reader.getRowsJS();
+    return rows.map((r) => {
+      const o: Row = {};
+      for (let i = 0; i < names.length; i++) {
+        const v = r[i];
+        o[names[i] as string] = isDate[i] && v instanceof Date ? v.toISOString().slice(0, 10) : plain(v);
+      }
+      return o as T;
+    });
+  }
+
+  async transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    await this.connection.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    try {
+      const result = await fn(this);
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async insertRows(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    if (rows.length === 0) return;
+    assertIdentifier(table);
+    columns.forEach(assertIdentifier);
+    const perChunk = Math.max(1, Math.floor(2000 / Math.max(1, columns.length)));
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const chunk = rows.slice(start, start + perChunk);
+      const params: SqlValue[] = [];
+      const tuples = chunk.map((row) => {
+        if (row.length !== columns.length) throw new Error(`insert into ${table}: row has ${row.length} values for ${columns.length} columns`);
+        const marks = row.map((v) => {
+          params.push(v);
+          return `$${params.length}`;
+        });
+        return `(${marks.join(', ')})`;
+      });
+      await this.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export function assertIdentifier(name: string): void {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a safe SQL identifier: ${JSON.stringify(name)}`);
+}

@@ -1,0 +1,160 @@
+import type { Engine } from './engine.js';
+
+/**
+ * Schema migrations, applied in order and recorded in schema_migrations.
+ * The SQL is written in the common subset of DuckDB and PostgreSQL; where the dialects
+ * differ, a migration may give a per-dialect variant.
+ *
+ * Conventions (see docs/ARCHITECTURE.md, "Data model"):
+ * - registration.end_date is exclusive: the first day the patient is no longer registered.
+ *   A patient is registered at date D when start_date <= D and (end_date is null or end_date > D).
+ *   A patient's registrations never overlap (importers reject overlaps; the generator never makes them).
+ * - death_date: the patient is alive at D when death_date is null or death_date > D.
+ * - Every imported row carries the batch_id of the import_batch that brought it.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string | { duckdb: string; postgres: string };
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'clinical store',
+    sql: `
+CREATE TABLE organisation (
+  code        VARCHAR PRIMARY KEY,
+  name        VARCHAR NOT NULL,
+  kind        VARCHAR NOT NULL CHECK (kind IN ('collaboration', 'network', 'practice', 'benchmark')),
+  parent      VARCHAR,
+  synthetic   BOOLEAN NOT NULL DEFAULT FALSE,
+  list_size_reference INTEGER
+);
+CREATE TABLE import_batch (
+  id            INTEGER PRIMARY KEY,
+  source        VARCHAR NOT NULL,
+  checksum      VARCHAR NOT NULL,
+  received_at   TIMESTAMP NOT NULL,
+  rows_in       BIGINT NOT NULL,
+  rows_accepted BIGINT NOT NULL,
+  rows_rejected BIGINT NOT NULL,
+  detail        VARCHAR
+);
+CREATE TABLE rejected_row (
+  batch_id  INTEGER NOT NULL,
+  file      VARCHAR NOT NULL,
+  line      BIGINT NOT NULL,
+  field     VARCHAR,
+  reason    VARCHAR NOT NULL,
+  raw       VARCHAR
+);
+CREATE TABLE patient (
+  id          BIGINT PRIMARY KEY,
+  nhs_number  VARCHAR,
+  birth_date  DATE NOT NULL,
+  sex         VARCHAR NOT NULL CHECK (sex IN ('F', 'M', 'U')),
+  death_date  DATE,
+  imd_decile  SMALLINT,
+  batch_id    INTEGER
+);
+CREATE TABLE registration (
+  patient_id  BIGINT NOT NULL,
+  practice    VARCHAR NOT NULL,
+  start_date  DATE NOT NULL,
+  end_date    DATE,
+  batch_id    INTEGER
+);
+CREATE TABLE clinical_event (
+  patient_id  BIGINT NOT NULL,
+  practice    VARCHAR NOT NULL,
+  date        DATE NOT NULL,
+  code        VARCHAR NOT NULL,
+  value       DOUBLE,
+  unit        VARCHAR,
+  batch_id    INTEGER
+);
+CREATE TABLE medication_issue (
+  patient_id  BIGINT NOT NULL,
+  practice    VARCHAR NOT NULL,
+  date        DATE NOT NULL,
+  dmd_code    VARCHAR NOT NULL,
+  batch_id    INTEGER
+);
+CREATE TABLE consultation (
+  patient_id  BIGINT NOT NULL,
+  practice    VARCHAR NOT NULL,
+  date        DATE NOT NULL,
+  clinician   VARCHAR NOT NULL,
+  mode        VARCHAR NOT NULL CHECK (mode IN ('face_to_face', 'telephone', 'video', 'home_visit', 'online')),
+  batch_id    INTEGER
+);
+CREATE TABLE admission (
+  patient_id  BIGINT NOT NULL,
+  admitted    DATE NOT NULL,
+  discharged  DATE,
+  method      VARCHAR NOT NULL CHECK (method IN ('emergency', 'elective')),
+  icd10       VARCHAR NOT NULL,
+  batch_id    INTEGER
+);
+CREATE TABLE benchmark_series (
+  benchmark     VARCHAR NOT NULL,
+  indicator_id  VARCHAR NOT NULL,
+  period_end    DATE NOT NULL,
+  numerator     DOUBLE,
+  denominator   DOUBLE,
+  value         DOUBLE,
+  PRIMARY KEY (benchmark, indicator_id, period_end)
+);
+CREATE TABLE codelist_code (
+  slug     VARCHAR NOT NULL,
+  version  VARCHAR NOT NULL,
+  system   VARCHAR NOT NULL,
+  code     VARCHAR NOT NULL,
+  term     VARCHAR,
+  PRIMARY KEY (slug, code)
+);
+CREATE TABLE indicator_definition (
+  id                VARCHAR PRIMARY KEY,
+  definition_hash   VARCHAR NOT NULL,
+  definition_json   VARCHAR NOT NULL,
+  codelist_versions VARCHAR NOT NULL,
+  loaded_at         TIMESTAMP NOT NULL
+);
+CREATE TABLE indicator_result (
+  indicator_id      VARCHAR NOT NULL,
+  org_kind          VARCHAR NOT NULL,
+  org_code          VARCHAR NOT NULL,
+  period_end        DATE NOT NULL,
+  numerator         DOUBLE NOT NULL,
+  denominator       DOUBLE NOT NULL,
+  value             DOUBLE,
+  ci_low            DOUBLE,
+  ci_high           DOUBLE,
+  target            DOUBLE,
+  rag               VARCHAR,
+  definition_hash   VARCHAR NOT NULL,
+  codelist_versions VARCHAR NOT NULL,
+  computed_at       TIMESTAMP NOT NULL,
+  PRIMARY KEY (indicator_id, org_code, period_end)
+);
+`,
+  },
+];
+
+export async function migrate(engine: Engine): Promise<void> {
+  await engine.run(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)',
+  );
+  const applied = new Set((await engine.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    const sql = typeof m.sql === 'string' ? m.sql : m.sql[engine.dialect];
+    await engine.transaction(async (tx) => {
+      await tx.run(sql);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, CURRENT_TIMESTAMP)', [m.version, m.name]);
+    });
+  }
+}
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
