@@ -18,8 +18,20 @@ export const DEFAULT_CODELIST_DIR = resolve(dirname(fileURLToPath(import.meta.ur
 
 export class CodelistError extends Error {}
 
-function loadOne(dir: string, entry: CodelistEntry): Codelist {
-  const path = join(dir, entry.file);
+function loadOne(dir: string, entry: CodelistEntry, loaded: ReadonlyMap<string, Codelist>): Codelist {
+  if (entry.union_of) {
+    const seen = new Map<string, string | null>();
+    for (const slug of entry.union_of) {
+      const part = loaded.get(slug);
+      if (!part) throw new CodelistError(`codelist ${entry.slug}: union_of names ${slug}, which is not listed before it`);
+      if (part.system !== entry.system) throw new CodelistError(`codelist ${entry.slug}: ${slug} is ${part.system}, not ${entry.system}`);
+      for (const c of part.codes) if (!seen.has(c.code)) seen.set(c.code, c.term);
+    }
+    const codes = [...seen.entries()].map(([code, term]) => ({ code, term }));
+    return { slug: entry.slug, title: entry.title, system: entry.system, version: entry.version, codes };
+  }
+  const file = entry.file as string;
+  const path = join(dir, file);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -29,18 +41,22 @@ function loadOne(dir: string, entry: CodelistEntry): Codelist {
   const table = parseCsv(text);
   const header = table[0] ?? [];
   const codeIdx = header.indexOf(entry.code_column);
-  if (codeIdx < 0) throw new CodelistError(`codelist ${entry.slug}: ${entry.file} has no column "${entry.code_column}"`);
+  if (codeIdx < 0) throw new CodelistError(`codelist ${entry.slug}: ${file} has no column "${entry.code_column}"`);
+  const whereIdx = entry.where ? header.indexOf(entry.where.column) : -1;
+  if (entry.where && whereIdx < 0) throw new CodelistError(`codelist ${entry.slug}: ${file} has no column "${entry.where.column}"`);
+  const whereValues = new Set(entry.where?.in ?? []);
   const termIdx = entry.term_column ? header.indexOf(entry.term_column) : header.indexOf('term');
   const seen = new Map<string, string | null>();
   for (const row of table.slice(1)) {
     const code = (row[codeIdx] ?? '').trim();
     if (!code) continue;
+    if (entry.where && !whereValues.has(row[whereIdx] ?? '')) continue;
     if (!seen.has(code)) seen.set(code, termIdx >= 0 ? (row[termIdx] ?? null) : null);
   }
   let codes = [...seen.entries()].map(([code, term]) => ({ code, term }));
   if (entry.include_codes) {
     const missing = entry.include_codes.filter((c) => !seen.has(c));
-    if (missing.length) throw new CodelistError(`codelist ${entry.slug}: include_codes not in ${entry.file}: ${missing.join(', ')}`);
+    if (missing.length) throw new CodelistError(`codelist ${entry.slug}: include_codes not in ${file}: ${missing.join(', ')}`);
     const keep = new Set(entry.include_codes);
     codes = codes.filter((c) => keep.has(c.code));
   }
@@ -65,7 +81,7 @@ export function loadCodelists(dir: string = DEFAULT_CODELIST_DIR): Map<string, C
   const out = new Map<string, Codelist>();
   for (const entry of parsed.data.codelists) {
     if (out.has(entry.slug)) throw new CodelistError(`${manifestPath}: duplicate slug ${entry.slug}`);
-    out.set(entry.slug, loadOne(dir, entry));
+    out.set(entry.slug, loadOne(dir, entry, out));
   }
   return out;
 }

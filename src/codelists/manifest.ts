@@ -17,14 +17,19 @@ export const CodelistEntry = z
     title: z.string().min(1),
     system: CodeSystem,
     version: z.string().min(1),
-    file: z.string().min(1),
+    /** The CSV file (relative to codelists/); or `union_of` other lists. */
+    file: z.string().min(1).optional(),
+    union_of: z.array(z.string()).min(2).optional(),
     code_column: z.string().default('code'),
     term_column: z.string().optional(),
     /** Keep only these codes of the file (a documented subset of a real list). */
     include_codes: z.array(z.string()).optional(),
+    /** Keep only rows whose column holds one of these values (e.g. type = full). */
+    where: z.object({ column: z.string(), in: z.array(z.string()).min(1) }).strict().optional(),
     source: z.string().min(1),
   })
-  .strict();
+  .strict()
+  .refine((e) => (e.file === undefined) !== (e.union_of === undefined), 'give exactly one of file and union_of');
 export type CodelistEntry = z.infer<typeof CodelistEntry>;
 
 export const CodelistManifest = z.object({ codelists: z.array(CodelistEntry) }).strict();
