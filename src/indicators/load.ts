@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { describeIssue } from '../util/zod-issue.js';
 import type { Codelist } from '../codelists/load.js';
 import { IndicatorDefinition, codelistSlugs } from './definition.js';
 
@@ -22,10 +23,15 @@ export class DefinitionError extends Error {
     readonly file: string,
     readonly field: string,
     readonly reason: string,
+    readonly line: number | null = null,
   ) {
-    super(`${file}: ${field || '(top level)'}: ${reason}`);
+    super(`${file}${line ? ` line ${line}` : ''}: ${field || '(top level)'}: ${reason}`);
   }
 }
+
+/** Finds the line of a field in the YAML source, walking up the path to the nearest node that exists. */
+type LineOf = (path: readonly PropertyKey[]) => number | null;
+const noLines: LineOf = () => null;
 
 /** JSON with object keys sorted, so equal definitions hash equally. */
 export function canonicalJson(value: unknown): string {
@@ -40,22 +46,28 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Validates one parsed definition; errors name the file and the field. */
-export function checkDefinition(raw: unknown, file: string, codelists: ReadonlyMap<string, Codelist>): LoadedIndicator {
+export function checkDefinition(raw: unknown, file: string, codelists: ReadonlyMap<string, Codelist>, lineOf: LineOf = noLines): LoadedIndicator {
   const parsed = IndicatorDefinition.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new DefinitionError(file, issue?.path.join('.') ?? '', issue?.message ?? 'invalid');
+    const issue = describeIssue(parsed.error);
+    throw new DefinitionError(file, issue.path.map(String).join('.'), issue.message, lineOf(issue.path));
   }
   const def = parsed.data;
   for (const slug of codelistSlugs(def)) {
-    if (!(slug in def.codelists)) throw new DefinitionError(file, 'codelists', `uses codelist ${slug} but does not list it with its version`);
+    if (!(slug in def.codelists))
+      throw new DefinitionError(file, 'codelists', `uses codelist ${slug} but does not list it with its version`, lineOf(['codelists']));
   }
   const codelistVersions: Record<string, string> = {};
   for (const [slug, version] of Object.entries(def.codelists)) {
     const list = codelists.get(slug);
-    if (!list) throw new DefinitionError(file, `codelists.${slug}`, `unknown codelist ${slug}`);
+    if (!list) throw new DefinitionError(file, `codelists.${slug}`, `unknown codelist ${slug}`, lineOf(['codelists', slug]));
     if (list.version !== version)
-      throw new DefinitionError(file, `codelists.${slug}`, `written against version ${version} but the project has ${list.version}`);
+      throw new DefinitionError(
+        file,
+        `codelists.${slug}`,
+        `written against version ${version} but the project has ${list.version}`,
+        lineOf(['codelists', slug]),
+      );
     codelistVersions[slug] = version;
   }
   const hash = createHash('sha256').update(canonicalJson(def)).digest('hex');
@@ -69,15 +81,29 @@ export function loadIndicators(codelists: ReadonlyMap<string, Codelist>, dir: st
   const ids = new Map<string, string>();
   for (const f of files) {
     const path = join(dir, f);
-    let raw: unknown;
-    try {
-      raw = parseYaml(readFileSync(path, 'utf8'));
-    } catch (err) {
-      throw new DefinitionError(path, '', `not valid YAML: ${(err as Error).message}`);
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines });
+    const yamlError = doc.errors[0];
+    if (yamlError) {
+      const at = yamlError.linePos?.[0]?.line ?? null;
+      throw new DefinitionError(path, '', `not valid YAML: ${yamlError.message.split('\n')[0]}`, at);
     }
-    const loaded = checkDefinition(raw, path, codelists);
+    const lineOf: LineOf = (p) => {
+      for (let n = p.length; n >= 0; n--) {
+        const node = doc.getIn(p.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+        if (node && typeof node === 'object' && node.range) return lines.linePos(node.range[0]).line;
+        if (n > 0) {
+          // A key whose value is a scalar: find the pair's key node through its parent map.
+          const parent = doc.getIn(p.slice(0, n - 1) as (string | number)[], true) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
+          const pair = parent?.items?.find((it) => it.key?.value === p[n - 1]);
+          if (pair?.key?.range) return lines.linePos(pair.key.range[0]).line;
+        }
+      }
+      return null;
+    };
+    const loaded = checkDefinition(doc.toJS(), path, codelists, lineOf);
     const prior = ids.get(loaded.definition.id);
-    if (prior) throw new DefinitionError(path, 'id', `id ${loaded.definition.id} is also used by ${prior}`);
+    if (prior) throw new DefinitionError(path, 'id', `id ${loaded.definition.id} is also used by ${prior}`, lineOf(['id']));
     ids.set(loaded.definition.id, path);
     out.push(loaded);
   }

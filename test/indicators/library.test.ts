@@ -138,7 +138,9 @@ describe('broken definitions are rejected with the file and field named', () => 
       expect(err.file.endsWith(`${c.name}.yaml`)).toBe(true);
       expect(err.field).toBe(c.field);
       expect(err.reason).toMatch(c.reason);
-      expect(err.message).toContain(`${c.name}.yaml: ${c.field}: `);
+      // The message names the file, the line of the offending field in the YAML, and the field.
+      expect(err.line).toBeGreaterThanOrEqual(1);
+      expect(err.message).toContain(`${c.name}.yaml line ${err.line}: ${c.field}: `);
     });
   }
 
@@ -146,12 +148,20 @@ describe('broken definitions are rejected with the file and field named', () => 
     const sub = mkdtempSync(join(dir, 'dup-'));
     writeFileSync(join(sub, 'a.yaml'), stringify(valid));
     writeFileSync(join(sub, 'b.yaml'), stringify(valid));
-    expect(() => loadIndicators(codelists, sub)).toThrow(/b\.yaml: id: id copd-review-test is also used by .*a\.yaml/);
+    expect(() => loadIndicators(codelists, sub)).toThrow(/b\.yaml line 1: id: id copd-review-test is also used by .*a\.yaml/);
+  });
+
+  it('names the line and the unrecognised key of a bad window', () => {
+    const sub = mkdtempSync(join(dir, 'weeks-'));
+    const text = stringify({ ...valid, numerator: { has_event: { codelist: 'copdrvw_cod', window: { weeks: 2 } } } });
+    writeFileSync(join(sub, 'weeks.yaml'), text);
+    const line = text.split('\n').findIndex((l) => l.includes('weeks')) + 1;
+    expect(() => loadIndicators(codelists, sub)).toThrow(new RegExp(`weeks\\.yaml line (${line}|${line - 1}): numerator\\.has_event\\.window.*weeks`));
   });
 
   it('rejects a file that is not YAML', () => {
     const sub = mkdtempSync(join(dir, 'notyaml-'));
     writeFileSync(join(sub, 'broken.yaml'), 'id: [unclosed\n');
-    expect(() => loadIndicators(codelists, sub)).toThrow(/broken\.yaml: \(top level\): not valid YAML/);
+    expect(() => loadIndicators(codelists, sub)).toThrow(/broken\.yaml line \d+: \(top level\): not valid YAML/);
   });
 });
