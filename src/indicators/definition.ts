@@ -156,6 +156,10 @@ export const IndicatorDefinition = z
     if (d.kind === 'rate_per_1000' && !d.count) ctx.addIssue({ code: 'custom', path: ['count'], message: 'a rate needs count' });
     if (d.kind !== 'mean' && d.value) ctx.addIssue({ code: 'custom', path: ['value'], message: `value is only for kind mean` });
     if (d.kind !== 'rate_per_1000' && d.count) ctx.addIssue({ code: 'custom', path: ['count'], message: `count is only for kind rate_per_1000` });
+    if ((d.kind === 'mean' || d.kind === 'rate_per_1000') && d.numerator)
+      ctx.addIssue({ code: 'custom', path: ['numerator'], message: `a ${d.kind} has no numerator criterion (put conditions in population)` });
+    if (d.kind !== 'proportion' && d.exclusions.length)
+      ctx.addIssue({ code: 'custom', path: ['exclusions'], message: 'exclusions apply to proportions only' });
   });
 export type IndicatorDefinition = z.infer<typeof IndicatorDefinition>;
 
