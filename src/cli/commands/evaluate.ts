@@ -1,0 +1,176 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import {
+  EvaluationInputError,
+  type EvaluationOptions,
+  type EvaluationReport,
+  evaluateSeries,
+  findIndicator,
+  type InputSeries,
+  readComparatorSeries,
+  readOrganisationSeries,
+  readSeriesCsv,
+  renderMarkdown,
+} from '../../programmes/evaluation/index.js';
+import type { Engine } from '../../store/engine.js';
+import { openStore } from '../../store/open.js';
+import { UserError } from '../errors.js';
+
+/**
+ * `gpnet evaluate`: an interrupted time-series evaluation of an intervention (docs/EVALUATION.md).
+ *   series mode: --series FILE.csv [--comparator-series FILE.csv] [--offset COLUMN]
+ *   store mode:  --db FILE --indicator ID --org CODE [--comparator CODE]
+ * Both: --intervention YYYY-MM[..YYYY-MM] [--model ols|poisson|quasipoisson] [--errors …] [--lag L]
+ *       [--seasonal N] [--no-slope-change] [--slope-start 0|1] [--horizons 12,24] [--format json|md]
+ * Prints the report on stdout. Bad input is a UserError (exit 2) naming the file, line and field.
+ */
+const WHOLE = /^\d+$/;
+
+const CliOptions = z.object({
+  series: z.string().min(1).optional(),
+  comparatorSeries: z.string().min(1).optional(),
+  db: z.string().min(1).optional(),
+  indicator: z.string().min(1).optional(),
+  org: z.string().min(1).optional(),
+  comparator: z.string().min(1).optional(),
+  intervention: z.string({ error: '--intervention is required (e.g. --intervention 2023-04, or 2023-04..2023-06 for a transition window)' }).min(1),
+  model: z.enum(['ols', 'poisson', 'quasipoisson'], { error: '--model must be ols, poisson or quasipoisson' }).default('ols'),
+  errors: z.enum(['newey-west', 'prais-winsten', 'classical'], { error: '--errors must be newey-west, prais-winsten or classical' }).optional(),
+  lag: z.string().regex(WHOLE, '--lag must be a whole number ≥ 0').optional(),
+  offset: z.string().min(1).optional(),
+  seasonal: z.string().regex(WHOLE, '--seasonal must be a whole number of harmonics (1 to 6)').optional(),
+  slopeChange: z.boolean().default(true),
+  slopeStart: z.enum(['0', '1'], { error: '--slope-start must be 0 or 1' }).default('0'),
+  horizons: z
+    .string()
+    .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, '--horizons must be a comma-separated list of whole numbers, e.g. 12,24')
+    .optional(),
+  format: z.enum(['json', 'md'], { error: '--format must be json or md' }).default('json'),
+});
+/** The options as commander hands them over (all strings, and slopeChange from --no-slope-change); zod checks them. */
+export interface EvaluateCliOptions {
+  series?: string;
+  comparatorSeries?: string;
+  db?: string;
+  indicator?: string;
+  org?: string;
+  comparator?: string;
+  intervention?: string;
+  model?: string;
+  errors?: string;
+  lag?: string;
+  offset?: string;
+  seasonal?: string;
+  slopeChange?: boolean;
+  slopeStart?: string;
+  horizons?: string;
+  format?: string;
+}
+
+export interface EvaluateDeps {
+  /** An open store to use instead of opening --db (tests); it is not closed. */
+  store?: Engine;
+}
+
+function parseOptions(raw: unknown): z.output<typeof CliOptions> {
+  const parsed = CliOptions.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(issue.message);
+  }
+  const o = parsed.data;
+  if (o.series && o.db) throw new UserError('give either --series FILE.csv or --db FILE with --indicator and --org, not both');
+  if (!o.series && !o.db) throw new UserError('nothing to evaluate: give --series FILE.csv, or --db FILE with --indicator ID and --org CODE');
+  if (o.series) {
+    for (const [flag, v] of [['--indicator', o.indicator], ['--org', o.org], ['--comparator', o.comparator]] as const) {
+      if (v !== undefined) throw new UserError(`${flag} is for the store (--db); with --series give a comparator file with --comparator-series`);
+    }
+  } else {
+    if (!o.indicator || !o.org) throw new UserError('with --db, give --indicator ID and --org CODE');
+    if (o.comparatorSeries) throw new UserError('--comparator-series is for --series files; with --db give --comparator CODE');
+    if (o.offset) throw new UserError('--offset is for --series files; store results carry their own denominators');
+  }
+  const seasonal = o.seasonal === undefined ? 0 : Number(o.seasonal);
+  if (o.seasonal !== undefined && (seasonal < 1 || seasonal > 6)) throw new UserError(`--seasonal must be from 1 to 6 harmonics, not ${o.seasonal}`);
+  const horizons = o.horizons?.split(',').map((h) => Number(h.trim()));
+  if (horizons?.some((h) => h < 1)) throw new UserError('--horizons must be whole numbers ≥ 1 (1 is the first period of the intervention)');
+  return o;
+}
+
+function evaluationOptions(o: z.output<typeof CliOptions>): EvaluationOptions {
+  return {
+    family: o.model,
+    errors: o.errors ?? null,
+    lag: o.lag === undefined ? null : Number(o.lag),
+    seasonalHarmonics: o.seasonal === undefined ? 0 : Number(o.seasonal),
+    slopeChange: o.slopeChange,
+    slopeStart: o.slopeStart === '1' ? 1 : 0,
+    horizons: o.horizons === undefined ? null : o.horizons.split(',').map((h) => Number(h.trim())),
+  };
+}
+
+async function fromStore(o: z.output<typeof CliOptions>, deps: EvaluateDeps): Promise<EvaluationReport> {
+  const store = deps.store ?? (await openStore({ db: o.db! }));
+  try {
+    const indicator = await findIndicator(store, o.indicator!);
+    const series = await readOrganisationSeries(store, indicator, o.org!);
+    const comparator: InputSeries | null = o.comparator ? await readComparatorSeries(store, indicator, o.comparator) : null;
+    return evaluateSeries({
+      series,
+      comparator,
+      intervention: o.intervention,
+      options: evaluationOptions(o),
+      source: { source: 'store', db: o.db!, indicator: indicator.id, org: o.org! },
+    });
+  } finally {
+    if (!deps.store) await store.close();
+  }
+}
+
+function fromFiles(o: z.output<typeof CliOptions>): EvaluationReport {
+  const series = readSeriesCsv(o.series!, { offsetColumn: o.offset ?? null });
+  const comparator = o.comparatorSeries ? readSeriesCsv(o.comparatorSeries, { offsetColumn: o.offset ?? null }) : null;
+  return evaluateSeries({ series, comparator, intervention: o.intervention, options: evaluationOptions(o), source: { source: 'csv' } });
+}
+
+/** Runs the evaluation the options describe and returns the report object. */
+export async function evaluateReport(raw: EvaluateCliOptions, deps: EvaluateDeps = {}): Promise<EvaluationReport> {
+  const o = parseOptions(raw);
+  try {
+    return o.series ? fromFiles(o) : await fromStore(o, deps);
+  } catch (err) {
+    if (err instanceof EvaluationInputError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+/** Runs the evaluation and returns the report as the command prints it (JSON or Markdown). */
+export async function runEvaluate(raw: EvaluateCliOptions, deps: EvaluateDeps = {}): Promise<string> {
+  const report = await evaluateReport(raw, deps);
+  return raw.format === 'md' ? renderMarkdown(report) : `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('evaluate')
+    .description('interrupted time-series evaluation of an intervention, from a series file or an indicator in the store (docs/EVALUATION.md)')
+    .option('--series <file>', 'CSV with period and value, count, or numerator and denominator columns')
+    .option('--comparator-series <file>', 'CSV of a comparator series (same layout) for a comparative model')
+    .option('--db <file>', 'the DuckDB store (with --indicator and --org)')
+    .option('--indicator <id>', 'indicator whose monthly results to evaluate (store mode)')
+    .option('--org <code>', 'organisation whose results to evaluate (store mode)')
+    .option('--comparator <code>', 'a benchmark (e.g. ENG) or another organisation as comparator (store mode)')
+    .requiredOption('--intervention <period>', 'first period of the intervention, YYYY-MM (YYYY for yearly series), or a transition window START..END left out of the fit')
+    .option('--model <model>', 'ols (linear, the default), poisson or quasipoisson (counts)')
+    .option('--errors <kind>', 'standard errors of a linear model: newey-west (default), prais-winsten or classical')
+    .option('--lag <n>', 'Newey–West lag (default floor(4(n/100)^(2/9)))')
+    .option('--offset <column>', 'column of the series file holding the population at risk (Poisson models)')
+    .option('--seasonal <n>', 'add n sine–cosine harmonics of the calendar month (monthly series)')
+    .option('--no-slope-change', 'model a change in level only, not in trend')
+    .option('--slope-start <0|1>', 'value of slope_change in the first period of the intervention: 0 (Linden, default) or 1 (Lopez Bernal et al.)')
+    .option('--horizons <list>', 'periods after the start of the intervention at which to report the effect (default 12,24 for months, 1,5 for years)')
+    .option('--format <format>', 'json (default) or md')
+    .action(async (opts: EvaluateCliOptions) => {
+      process.stdout.write(await runEvaluate(opts));
+    });
+}
