@@ -1,0 +1,227 @@
+import type { Command } from 'commander';
+import { loadCodelists } from '../../codelists/load.js';
+import { loadIndicators } from '../../indicators/load.js';
+import { calculateScheme } from '../../programmes/incentives/calculate.js';
+import { envelopeYear, isEnvelopeFile, loadEnvelope } from '../../programmes/incentives/envelope.js';
+import { calculationMarkdown, changesMarkdown, envelopeMarkdown, projectionMarkdown, versionsMarkdown } from '../../programmes/incentives/format.js';
+import { SchemeError, catalogueOf, loadScheme, type IndicatorCatalogue } from '../../programmes/incentives/load-scheme.js';
+import { projectScheme } from '../../programmes/incentives/projection.js';
+import { IncentiveDataError } from '../../programmes/incentives/store-reads.js';
+import { compareStoredVersions, listVersions, storeCalculation } from '../../programmes/incentives/versions.js';
+import type { Engine } from '../../store/engine.js';
+import { openStore } from '../../store/open.js';
+import { UserError } from '../errors.js';
+
+/**
+ * `gpnet incentives …`: network incentive schemes (docs/INCENTIVES.md).
+ *   check FILE…                       validate scheme files
+ *   calculate --db --scheme --year    calculate, store as a version, show the change from the last
+ *   project --db --scheme --year      "at current trajectory you will earn £X of £Y"
+ *   versions --db --scheme --year     list stored versions, or compare two
+ *   envelope --file [--year] [--db]   how a yearly envelope is used by its schemes
+ */
+
+type Format = 'md' | 'json';
+
+function parseFormat(v: string): Format {
+  if (v !== 'md' && v !== 'json') throw new UserError(`--format must be json or md, not '${v}'`);
+  return v;
+}
+
+function parseYear(v: string): number {
+  if (!/^\d{4}$/.test(v)) throw new UserError(`--year must be a financial year such as 2009 (for 2009/10), not '${v}'`);
+  return Number(v);
+}
+
+/** YYYY-MM or YYYY-MM-DD (a month end) → the month end. */
+function parseMonthEnd(v: string, option: string): string {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])(?:-(\d{2}))?$/.exec(v);
+  if (!m) throw new UserError(`${option} must be a month, YYYY-MM, not '${v}'`);
+  const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
+  if (m[3] && Number(m[3]) !== last) throw new UserError(`${option} ${v} is not a month end; results are kept for month ends`);
+  return `${m[1]}-${m[2]}-${String(last).padStart(2, '0')}`;
+}
+
+let catalogueCache: IndicatorCatalogue | null = null;
+function defaultCatalogue(): IndicatorCatalogue {
+  catalogueCache ??= catalogueOf(loadIndicators(loadCodelists()));
+  return catalogueCache;
+}
+
+/** Turns the module's own errors into user errors (printed without a stack, exit code 2). */
+async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SchemeError || err instanceof IncentiveDataError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+async function withStore<T>(db: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await openStore({ db });
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+export interface CalculateArgs {
+  db: string;
+  scheme: string;
+  year: number;
+  format: Format;
+  dryRun?: boolean;
+  catalogue?: IndicatorCatalogue;
+}
+
+/** What `gpnet incentives calculate` prints. */
+export async function runCalculate(args: CalculateArgs): Promise<string> {
+  return userErrors(async () => {
+    const catalogue = args.catalogue ?? defaultCatalogue();
+    const scheme = loadScheme(args.scheme, catalogue);
+    return withStore(args.db, async (engine) => {
+      const calc = await calculateScheme(engine, scheme, args.year, catalogue);
+      const stored = args.dryRun ? null : await storeCalculation(engine, calc);
+      if (args.format === 'md') return calculationMarkdown(calc, stored);
+      return `${JSON.stringify({ ...calc, version: stored?.version ?? null, changes_from_previous: stored?.changes ?? null }, null, 2)}\n`;
+    });
+  });
+}
+
+export interface ProjectArgs {
+  db: string;
+  scheme: string;
+  year: number;
+  format: Format;
+  asOf?: string;
+  months?: number;
+  catalogue?: IndicatorCatalogue;
+}
+
+export async function runProject(args: ProjectArgs): Promise<string> {
+  return userErrors(async () => {
+    const catalogue = args.catalogue ?? defaultCatalogue();
+    const scheme = loadScheme(args.scheme, catalogue);
+    return withStore(args.db, async (engine) => {
+      const p = await projectScheme(engine, scheme, args.year, catalogue, {
+        ...(args.asOf ? { asOf: args.asOf } : {}),
+        ...(args.months ? { months: args.months } : {}),
+      });
+      return args.format === 'md' ? projectionMarkdown(p) : `${JSON.stringify(p, null, 2)}\n`;
+    });
+  });
+}
+
+export function register(program: Command): void {
+  const inc = program.command('incentives').description('network incentive schemes: check, calculate, project (docs/INCENTIVES.md)');
+
+  inc
+    .command('check')
+    .description('validate scheme files (and envelope files)')
+    .argument('<files...>', 'scheme or envelope YAML files')
+    .action(async (files: string[]) => {
+      await userErrors(async () => {
+        const catalogue = defaultCatalogue();
+        for (const f of files) {
+          if (isEnvelopeFile(f)) {
+            const e = loadEnvelope(f, catalogue);
+            process.stdout.write(`${f}: ok — envelope ${e.id}, ${e.years.from}–${e.years.to}, ${e.schemes.length} scheme(s) within it every year\n`);
+            continue;
+          }
+          const s = loadScheme(f, catalogue);
+          process.stdout.write(
+            `${f}: ok — ${s.id}, ${s.years.from === s.years.to ? s.years.from : `${s.years.from}–${s.years.to}`}, ${s.performance.components.length} component(s)\n`,
+          );
+        }
+      });
+    });
+
+  inc
+    .command('calculate')
+    .description('calculate a scheme for a financial year, store it as a version and show the change from the previous version')
+    .requiredOption('--db <file>', 'the DuckDB store file')
+    .requiredOption('--scheme <file>', 'the scheme YAML file')
+    .requiredOption('--year <yyyy>', 'financial year: 2009 is 2009/10 (1 April 2009 – 31 March 2010)')
+    .option('--format <format>', 'json or md', 'md')
+    .option('--dry-run', 'calculate without storing a version')
+    .action(async (opts: { db: string; scheme: string; year: string; format: string; dryRun?: boolean }) => {
+      const out = await runCalculate({ db: opts.db, scheme: opts.scheme, year: parseYear(opts.year), format: parseFormat(opts.format), dryRun: opts.dryRun === true });
+      process.stdout.write(out);
+    });
+
+  inc
+    .command('project')
+    .description('at current trajectory, what each network will earn: a linear trend of recent months extrapolated to the measurement dates')
+    .requiredOption('--db <file>', 'the DuckDB store file')
+    .requiredOption('--scheme <file>', 'the scheme YAML file')
+    .requiredOption('--year <yyyy>', 'financial year: 2009 is 2009/10')
+    .option('--as-of <yyyy-mm>', 'project from this month (default: the latest month measured)')
+    .option('--months <n>', 'how many recent months the trend is fitted to', '6')
+    .option('--format <format>', 'json or md', 'md')
+    .action(async (opts: { db: string; scheme: string; year: string; asOf?: string; months: string; format: string }) => {
+      const months = Number(opts.months);
+      if (!Number.isInteger(months) || months < 1) throw new UserError(`--months must be a whole number of at least 1, not '${opts.months}'`);
+      const out = await runProject({
+        db: opts.db,
+        scheme: opts.scheme,
+        year: parseYear(opts.year),
+        format: parseFormat(opts.format),
+        months,
+        ...(opts.asOf ? { asOf: parseMonthEnd(opts.asOf, '--as-of') } : {}),
+      });
+      process.stdout.write(out);
+    });
+
+  inc
+    .command('versions')
+    .description('list the stored versions of a calculation, or compare two of them')
+    .requiredOption('--db <file>', 'the DuckDB store file')
+    .requiredOption('--scheme <file>', 'the scheme YAML file')
+    .requiredOption('--year <yyyy>', 'financial year')
+    .option('--compare <from:to>', 'two version numbers, e.g. 1:2')
+    .option('--format <format>', 'json or md', 'md')
+    .action(async (opts: { db: string; scheme: string; year: string; compare?: string; format: string }) => {
+      const year = parseYear(opts.year);
+      const format = parseFormat(opts.format);
+      const out = await userErrors(async () => {
+        const scheme = loadScheme(opts.scheme, defaultCatalogue());
+        return withStore(opts.db, async (engine) => {
+          if (opts.compare) {
+            const m = /^(\d+):(\d+)$/.exec(opts.compare);
+            if (!m) throw new UserError(`--compare must be two version numbers, FROM:TO, not '${opts.compare}'`);
+            const known = new Set((await listVersions(engine, scheme.id, year)).map((v) => v.version));
+            for (const v of [Number(m[1]), Number(m[2])]) if (!known.has(v)) throw new UserError(`there is no version ${v} of ${scheme.id} for ${year}`);
+            const changes = await compareStoredVersions(engine, scheme.id, year, Number(m[1]), Number(m[2]));
+            return format === 'md' ? `${changesMarkdown(changes)}\n` : `${JSON.stringify(changes, null, 2)}\n`;
+          }
+          const versions = await listVersions(engine, scheme.id, year);
+          return format === 'md' ? versionsMarkdown(scheme.id, year, versions) : `${JSON.stringify(versions, null, 2)}\n`;
+        });
+      });
+      process.stdout.write(out);
+    });
+
+  inc
+    .command('envelope')
+    .description("check a yearly envelope against its schemes' pots and show what is left")
+    .requiredOption('--file <file>', 'the envelope YAML file')
+    .option('--year <yyyy>', 'one financial year (default: every year of the envelope)')
+    .option('--db <file>', 'a store, to count the networks of per-network pots')
+    .option('--format <format>', 'json or md', 'md')
+    .action(async (opts: { file: string; year?: string; db?: string; format: string }) => {
+      const format = parseFormat(opts.format);
+      const out = await userErrors(async () => {
+        const networks = opts.db
+          ? await withStore(opts.db, async (e) => Number((await e.all<{ n: number }>("SELECT COUNT(*) AS n FROM organisation WHERE kind = 'network'"))[0]?.n ?? 0))
+          : null;
+        const env = loadEnvelope(opts.file, defaultCatalogue(), networks);
+        const years = opts.year ? [parseYear(opts.year)] : Array.from({ length: env.years.to - env.years.from + 1 }, (_, i) => env.years.from + i);
+        for (const y of years) if (y < env.years.from || y > env.years.to) throw new UserError(`${opts.file}: years: the envelope does not cover ${y}`);
+        const rows = years.map((y) => envelopeYear(env, y, networks));
+        return format === 'md' ? envelopeMarkdown(env.title, rows, env.otherUses) : `${JSON.stringify({ envelope: env.id, title: env.title, years: rows, other_uses: env.otherUses }, null, 2)}\n`;
+      });
+      process.stdout.write(out);
+    });
+}
