@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { RESULT_COLUMNS } from '../../indicators/results.js';
+import type { Engine, Row, SqlValue } from '../../store/engine.js';
+import { openStore } from '../../store/open.js';
+import { csvField } from '../../util/csv.js';
+import { UserError } from '../errors.js';
+
+/**
+ * `gpnet export results --db FILE --format csv|json [--indicator ID] [--org CODE]`: prints stored
+ * indicator results with the columns of RESULT_COLUMNS, ordered by indicator, month, level
+ * (collaboration, networks, practices) and organisation code.
+ */
+export type ExportFormat = 'csv' | 'json';
+
+export interface ResultFilter {
+  indicator?: string;
+  org?: string;
+}
+
+/** Reads stored results, filtered; values come back as plain numbers, strings and nulls. */
+export async function readResults(engine: Engine, filter: ResultFilter): Promise<Row[]> {
+  const params: SqlValue[] = [];
+  const where: string[] = [];
+  if (filter.indicator !== undefined) {
+    params.push(filter.indicator);
+    where.push(`indicator_id = $${params.length}`);
+  }
+  if (filter.org !== undefined) {
+    params.push(filter.org);
+    where.push(`org_code = $${params.length}`);
+  }
+  return engine.all(
+    `SELECT ${RESULT_COLUMNS.join(', ')} FROM indicator_result
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY indicator_id, period_end,
+       CASE org_kind WHEN 'collaboration' THEN 0 WHEN 'network' THEN 1 ELSE 2 END, org_code`,
+    params,
+  );
+}
+
+export function formatResults(rows: readonly Row[], format: ExportFormat): string {
+  if (format === 'json') {
+    if (rows.length === 0) return '[]\n';
+    const objects = rows.map((r) => JSON.stringify(Object.fromEntries(RESULT_COLUMNS.map((c) => [c, r[c] ?? null]))));
+    return `[\n${objects.join(',\n')}\n]\n`;
+  }
+  const lines = [RESULT_COLUMNS.join(','), ...rows.map((r) => RESULT_COLUMNS.map((c) => csvField(r[c])).join(','))];
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  const exp = program.command('export').description('export data from the store');
+  exp
+    .command('results')
+    .description('print stored indicator results (practices, networks, collaboration) as CSV or JSON')
+    .requiredOption('--db <file>', 'the DuckDB store file')
+    .requiredOption('--format <format>', 'csv or json')
+    .option('--indicator <id>', 'only this indicator')
+    .option('--org <code>', 'only this organisation (practice, network or collaboration code)')
+    .action(async (opts: { db: string; format: string; indicator?: string; org?: string }) => {
+      if (opts.format !== 'csv' && opts.format !== 'json') throw new UserError(`--format must be csv or json, not '${opts.format}'`);
+      if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db}`);
+      const store = await openStore({ db: opts.db });
+      try {
+        const filter: ResultFilter = {
+          ...(opts.indicator !== undefined ? { indicator: opts.indicator } : {}),
+          ...(opts.org !== undefined ? { org: opts.org } : {}),
+        };
+        const rows = await readResults(store, filter);
+        if (rows.length === 0 && (filter.indicator !== undefined || filter.org !== undefined)) {
+          const what = [filter.indicator !== undefined ? `indicator ${filter.indicator}` : '', filter.org !== undefined ? `organisation ${filter.org}` : '']
+            .filter(Boolean)
+            .join(' and ');
+          throw new UserError(`no stored results for ${what} in ${opts.db} (run gpnet measure first, or check the id)`);
+        }
+        await writeOut(formatResults(rows, opts.format));
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+let epipeIgnored = false;
+
+/** Writes to stdout and waits until it has been taken; a reader that stops early (| head) is fine. */
+function writeOut(text: string): Promise<void> {
+  if (!epipeIgnored) {
+    // Without a listener, EPIPE from a closed pipe would be an unhandled 'error' event.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+    epipeIgnored = true;
+  }
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (err) => {
+      if (!err || (err as NodeJS.ErrnoException).code === 'EPIPE') resolve();
+      else reject(err);
+    });
+  });
+}

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CodelistError, loadCodelists } from '../../codelists/load.js';
+import { DefinitionError, loadIndicators } from '../../indicators/load.js';
+import { MeasureError, type MeasureSummary, measure } from '../../indicators/measure.js';
+import { openStore } from '../../store/open.js';
+import { UserError } from '../errors.js';
+import { makeProgress } from '../progress.js';
+
+/**
+ * `gpnet measure --db FILE [--from YYYY-MM --to YYYY-MM] [--indicator ID…]`: computes the
+ * indicator library (indicators/*.yaml) at every month end in the range and replaces those
+ * results in the store. Default range: the months the data cover.
+ */
+export function formatMeasureSummary(s: MeasureSummary): string {
+  const n = (x: number): string => x.toLocaleString('en-GB');
+  return `measured ${n(s.indicators)} indicator${s.indicators === 1 ? '' : 's'} × ${n(s.periods)} month${s.periods === 1 ? '' : 's'} (${s.from} … ${s.to}): ${n(s.rows)} result rows in ${s.seconds.toFixed(1)} s`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('measure')
+    .description('compute the indicators at every month end and store the results (practices, networks, collaboration)')
+    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--from <YYYY-MM>', 'first month (default: the earliest registration month)')
+    .option('--to <YYYY-MM>', 'last month (default: the latest event month)')
+    .option('--indicator <id...>', 'only these indicators (repeatable; default: all)')
+    .action(async (opts: { db: string; from?: string; to?: string; indicator?: string[] }) => {
+      if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db} (create one with gpnet generate or gpnet import csv)`);
+      let codelists;
+      let indicators;
+      try {
+        codelists = loadCodelists();
+        indicators = loadIndicators(codelists);
+      } catch (err) {
+        if (err instanceof CodelistError || err instanceof DefinitionError) throw new UserError(err.message);
+        throw err;
+      }
+      const store = await openStore({ db: opts.db });
+      const progress = makeProgress();
+      try {
+        const summary = await measure(store, {
+          indicators,
+          codelists,
+          ...(opts.from !== undefined ? { from: opts.from } : {}),
+          ...(opts.to !== undefined ? { to: opts.to } : {}),
+          ...(opts.indicator ? { indicatorIds: opts.indicator } : {}),
+          onProgress: (e) => {
+            if (e.phase === 'prepare') progress.start('indicators', e.total);
+            else if (e.phase === 'indicator') progress.tick();
+            else {
+              progress.stop();
+              progress.start(`writing ${e.rows.toLocaleString('en-GB')} result rows`, 1);
+            }
+          },
+        });
+        progress.stop();
+        process.stdout.write(`${formatMeasureSummary(summary)}\n`);
+      } catch (err) {
+        progress.stop();
+        if (err instanceof MeasureError) throw new UserError(err.message);
+        throw err;
+      } finally {
+        await store.close();
+      }
+    });
+}
