@@ -74,7 +74,7 @@ export function formatSummary(rows: readonly KpiSummaryRow[]): string {
   const header = ['Programme', 'Indicator', 'Start', 'Networks (start)', 'Collab.', 'End', 'Networks (end)', 'Collab.', 'Study reported'];
   const body = rows.map((r) => [
     r.programme,
-    r.title,
+    r.indicator_id,
     r.from_period,
     `${fmt(r.network_min_from)}–${fmt(r.network_max_from)}`,
     fmt(r.collaboration_from),

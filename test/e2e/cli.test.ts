@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/util/csv.js';
+
+// Drives the built CLI (bin/gpnet.js → dist/) as a user would. `npm test` builds first.
+const root = join(import.meta.dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'gpnet-e2e-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function gpnet(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'gpnet.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('gpnet CLI, end to end', () => {
+  const db = join(work, 'e2e.duckdb');
+
+  it('generates a small synthetic collaboration', () => {
+    const r = gpnet('generate', '--patients', '4000', '--seed', '11', '--db', db);
+    expect(r.stderr + r.stdout).not.toMatch(/Error:/);
+    expect(r.status).toBe(0);
+  });
+
+  it('refuses to generate over an existing store', () => {
+    const r = gpnet('generate', '--patients', '4000', '--seed', '11', '--db', db);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/already|--force/);
+  });
+
+  it('measures every indicator for a range of months', () => {
+    const r = gpnet('measure', '--db', db, '--from', '2010-01', '--to', '2010-06');
+    expect(r.status).toBe(0);
+  });
+
+  it('exports results as CSV with the documented columns', () => {
+    const r = gpnet('export', 'results', '--db', db, '--format', 'csv');
+    expect(r.status).toBe(0);
+    const rows = parseCsv(r.stdout);
+    expect(rows[0]).toEqual(['indicator_id', 'org_kind', 'org_code', 'period_end', 'numerator', 'denominator', 'value', 'ci_low', 'ci_high', 'target', 'rag']);
+    const body = rows.slice(1).filter((row) => row.length > 1);
+    const periods = new Set(body.map((row) => row[3]));
+    expect([...periods].sort()).toEqual(['2010-01-31', '2010-02-28', '2010-03-31', '2010-04-30', '2010-05-31', '2010-06-30']);
+    const kinds = new Set(body.map((row) => row[1]));
+    expect(kinds).toEqual(new Set(['practice', 'network', 'collaboration']));
+    // Collaboration numerator = sum of its practices', for every indicator and period.
+    const sums = new Map<string, number>();
+    for (const row of body) if (row[1] === 'practice') sums.set(`${row[0]}|${row[3]}`, (sums.get(`${row[0]}|${row[3]}`) ?? 0) + Number(row[4]));
+    for (const row of body) if (row[1] === 'collaboration') expect(Number(row[4])).toBeCloseTo(sums.get(`${row[0]}|${row[3]}`) ?? -1, 6);
+  });
+
+  it('exports JSON with the same rows', () => {
+    const csv = parseCsv(gpnet('export', 'results', '--db', db, '--format', 'csv').stdout).slice(1).filter((r) => r.length > 1);
+    const json = JSON.parse(gpnet('export', 'results', '--db', db, '--format', 'json').stdout) as Record<string, unknown>[];
+    expect(json.length).toBe(csv.length);
+    expect(Object.keys(json[0] ?? {})).toContain('ci_low');
+  });
+
+  it('gives a clear error for an unknown indicator and a bad month', () => {
+    const a = gpnet('measure', '--db', db, '--indicator', 'no-such-indicator');
+    expect(a.status).not.toBe(0);
+    expect(a.stderr).toMatch(/no-such-indicator/);
+    const b = gpnet('measure', '--db', db, '--from', '2010-13');
+    expect(b.status).not.toBe(0);
+    expect(b.stderr).toMatch(/2010-13/);
+  });
+});
