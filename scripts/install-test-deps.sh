@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite needs, from Debian's archive, when they are absent:
+#   chromium  — the real browser the web tests drive through playwright-core (never a browser download)
+#   postgresql — the server engine's tests start their own throwaway cluster
+# Needs root (or sudo) only when something is missing.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "installing from Debian: ${need[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
