@@ -2,11 +2,13 @@
 # Installs the system packages the test suite needs, from Debian's archive, when they are absent:
 #   chromium  — the real browser the web tests drive through playwright-core (never a browser download)
 #   postgresql — the server engine's tests start their own throwaway cluster
+#   poppler-utils — pdftotext, with which tests read the text of the PDF reports
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
