@@ -34,11 +34,6 @@ export function effectSql(e: Effect, dateExpr: string, startCol: string, rampDay
   return `(1.0 / (1.0 + exp(-(ln(${clamped} / (1.0 - ${clamped})) + ${logitShift}))))`;
 }
 
-/** A probability shifted on the logit scale by a practice effect (for constant probabilities). */
-export function shiftedSql(p: number, logitShift: string): string {
-  return `(1.0 / (1.0 + exp(-(${sqlNum(Math.log(p / (1 - p)))} + ${logitShift}))))`;
-}
-
 /**
  * The rows of a regular series of dates inside [lo, hi): slot j falls on anchor + j·interval + jitter.
  * Returns SQL for `unnest(range(j0, j1))`, the slot numbers that can land in the interval.
