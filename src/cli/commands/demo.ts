@@ -6,6 +6,7 @@ import { loadStudy } from '../../programmes/study.js';
 import { formatSummary, summariseStudy } from '../../programmes/summary.js';
 import { generateSynthetic } from '../../sources/synthetic/generate.js';
 import { scalar } from '../../store/engine.js';
+import { IncompleteBatchError, assertNoIncompleteBatches } from '../../store/integrity.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
 import { makeProgress } from '../progress.js';
@@ -52,6 +53,12 @@ export function register(program: Command): void {
           process.stdout.write(`${formatGenerateSummary(g)}\n`);
         } else {
           process.stdout.write(`Using the ${patientsInStore.toLocaleString('en-GB')} patients already in ${opts.db}\n`);
+        }
+        try {
+          await assertNoIncompleteBatches(store);
+        } catch (err) {
+          if (err instanceof IncompleteBatchError) throw new UserError(err.message);
+          throw err;
         }
         const results = Number(await scalar(store, 'SELECT count(*) FROM indicator_result'));
         if (results === 0) {

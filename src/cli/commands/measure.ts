@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CodelistError, loadCodelists } from '../../codelists/load.js';
 import { DefinitionError, loadIndicators } from '../../indicators/load.js';
 import { MeasureError, type MeasureSummary, measure } from '../../indicators/measure.js';
+import { IncompleteBatchError, assertNoIncompleteBatches } from '../../store/integrity.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
 import { makeProgress } from '../progress.js';
@@ -39,6 +40,7 @@ export function register(program: Command): void {
       const store = await openStore({ db: opts.db });
       const progress = makeProgress();
       try {
+        await assertNoIncompleteBatches(store);
         const summary = await measure(store, {
           indicators,
           codelists,
@@ -58,7 +60,7 @@ export function register(program: Command): void {
         process.stdout.write(`${formatMeasureSummary(summary)}\n`);
       } catch (err) {
         progress.stop();
-        if (err instanceof MeasureError) throw new UserError(err.message);
+        if (err instanceof MeasureError || err instanceof IncompleteBatchError) throw new UserError(err.message);
         throw err;
       } finally {
         await store.close();
