@@ -67,3 +67,17 @@ describe('gpnet CLI, end to end', () => {
     expect(b.stderr).toMatch(/2010-13/);
   });
 });
+
+describe('gpnet demo', () => {
+  it('generates, measures and prints the programme summary with every Table 1 KPI', () => {
+    const db = join(work, 'demo.duckdb');
+    const r = gpnet('demo', '--db', db, '--patients', '6000', '--seed', '2');
+    expect(r.status).toBe(0);
+    for (const id of ['mmr1-by-2', 'dm-care-plan', 'dm-hba1c-mean', 'copd-review', 'copd-register', 'cvd-care-plan']) expect(r.stdout).toContain(id);
+    expect(r.stdout).toMatch(/Childhood immunisation\s+mmr1-by-2\s+2009-09\s+[\d.]+–[\d.]+/);
+    // A second run reuses the store instead of regenerating it.
+    const again = gpnet('demo', '--db', db);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/Using the 6,000 patients already in/);
+  });
+});
