@@ -66,7 +66,8 @@ export async function summariseStudy(engine: Engine, study: Study, titles: Reado
 
 function fmt(v: number | null): string {
   if (v === null) return '–';
-  return Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(1);
+  if (Number.isInteger(v)) return v.toLocaleString('en-GB');
+  return Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1);
 }
 
 /** A plain-text table for the terminal. */
