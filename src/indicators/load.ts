@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseYamlWithLines, type LineOf } from '../util/yaml-lines.js';
 import { describeIssue } from '../util/zod-issue.js';
 import type { Codelist } from '../codelists/load.js';
 import { IndicatorDefinition, codelistSlugs } from './definition.js';
@@ -29,8 +29,6 @@ export class DefinitionError extends Error {
   }
 }
 
-/** Finds the line of a field in the YAML source, walking up the path to the nearest node that exists. */
-type LineOf = (path: readonly PropertyKey[]) => number | null;
 const noLines: LineOf = () => null;
 
 /** JSON with object keys sorted, so equal definitions hash equally. */
@@ -81,26 +79,8 @@ export function loadIndicators(codelists: ReadonlyMap<string, Codelist>, dir: st
   const ids = new Map<string, string>();
   for (const f of files) {
     const path = join(dir, f);
-    const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines });
-    const yamlError = doc.errors[0];
-    if (yamlError) {
-      const at = yamlError.linePos?.[0]?.line ?? null;
-      throw new DefinitionError(path, '', `not valid YAML: ${yamlError.message.split('\n')[0]}`, at);
-    }
-    const lineOf: LineOf = (p) => {
-      for (let n = p.length; n >= 0; n--) {
-        const node = doc.getIn(p.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-        if (node && typeof node === 'object' && node.range) return lines.linePos(node.range[0]).line;
-        if (n > 0) {
-          // A key whose value is a scalar: find the pair's key node through its parent map.
-          const parent = doc.getIn(p.slice(0, n - 1) as (string | number)[], true) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
-          const pair = parent?.items?.find((it) => it.key?.value === p[n - 1]);
-          if (pair?.key?.range) return lines.linePos(pair.key.range[0]).line;
-        }
-      }
-      return null;
-    };
+    const { doc, lineOf, error } = parseYamlWithLines(readFileSync(path, 'utf8'));
+    if (error) throw new DefinitionError(path, '', `not valid YAML: ${error.message}`, error.line);
     const loaded = checkDefinition(doc.toJS(), path, codelists, lineOf);
     const prior = ids.get(loaded.definition.id);
     if (prior) throw new DefinitionError(path, 'id', `id ${loaded.definition.id} is also used by ${prior}`, lineOf(['id']));

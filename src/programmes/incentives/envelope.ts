@@ -6,7 +6,7 @@ import { financialYearLabel } from './financial-year.js';
 import { SchemeError, loadScheme, type IndicatorCatalogue } from './load-scheme.js';
 import { formatPounds, parseMoney, penceToNumber, type Pence } from './money.js';
 import type { Scheme } from './scheme.js';
-import { parseYamlWithLines } from './yaml-lines.js';
+import { parseYamlWithLines } from '../../util/yaml-lines.js';
 
 /**
  * An envelope: the money a commissioner sets aside each year for a group of care packages, of

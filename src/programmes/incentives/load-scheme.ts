@@ -8,7 +8,7 @@ import { financialYearLabel, isFixedDate, isMonthEnd, resolveDate } from './fina
 import { formatBp } from './format-values.js';
 import { compare, type Ratio } from './ratio.js';
 import { SchemeInput, type Component, type Scheme } from './scheme.js';
-import { parseYamlWithLines, type LineOf } from './yaml-lines.js';
+import { parseYamlWithLines, type LineOf } from '../../util/yaml-lines.js';
 
 /** What a scheme needs to know about an indicator. */
 export interface IndicatorInfo {
