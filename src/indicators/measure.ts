@@ -9,7 +9,7 @@ import { csvField } from '../util/csv.js';
 import { computeRaw } from './compile/compute.js';
 import { PeriodError, monthEndsBetween } from './compile/periods.js';
 import { type LoadedIndicator, canonicalJson } from './load.js';
-import { type ResultRow, finaliseResults } from './results.js';
+import { RESULT_COLUMNS, type ResultRow, finaliseResults } from './results.js';
 
 /** Something the caller asked for that cannot be measured (unknown indicator, bad month, empty store). */
 export class MeasureError extends Error {}
@@ -42,23 +42,8 @@ export interface MeasureSummary {
   seconds: number;
 }
 
-/** The columns of indicator_result, in table order. */
-const RESULT_TABLE_COLUMNS = [
-  'indicator_id',
-  'org_kind',
-  'org_code',
-  'period_end',
-  'numerator',
-  'denominator',
-  'value',
-  'ci_low',
-  'ci_high',
-  'target',
-  'rag',
-  'definition_hash',
-  'codelist_versions',
-  'computed_at',
-] as const;
+/** The columns of indicator_result, in table order: the exported columns, then provenance. */
+const RESULT_TABLE_COLUMNS = [...RESULT_COLUMNS, 'definition_hash', 'codelist_versions', 'computed_at'] as const;
 
 const CSV_TYPES: Record<(typeof RESULT_TABLE_COLUMNS)[number], string> = {
   indicator_id: 'VARCHAR',
