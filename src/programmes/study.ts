@@ -13,6 +13,28 @@ const Point = z.union([
   z.object({ period: Month, value: z.number() }).strict(),
   z.object({ period: Month, relative: z.number() }).strict(),
 ]);
+/** Other costs in whole pounds: per financial year (over `years`, inclusive) or once. */
+export const CostItem = z
+  .object({
+    item: z.string().min(1),
+    kind: z.enum(['staff', 'it', 'other']),
+    pounds: z.number().nonnegative(),
+    per: z.enum(['year', 'total']),
+    years: z.object({ from: z.number().int(), to: z.number().int() }).strict().optional(),
+    source: z.string().optional(),
+  })
+  .strict()
+  .refine((c) => c.per === 'total' || c.years !== undefined, { message: 'a cost per year needs years: { from, to } (financial years, 2009 = 2009/10)' });
+export type CostItem = z.infer<typeof CostItem>;
+export const ProgrammeCosts = z
+  .object({
+    /** Incentive scheme files (schemes/*.yaml) whose advance and performance payments the programme made, every year of the scheme. */
+    schemes: z.array(z.string().min(1)).optional(),
+    items: z.array(CostItem).optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+export type ProgrammeCosts = z.infer<typeof ProgrammeCosts>;
 export const Study = z
   .object({
     study: z.string(),
@@ -28,6 +50,12 @@ export const Study = z
               .object({ indicator: z.string(), from: Point, to: Point, change: z.enum(['increase', 'decrease', 'none']) })
               .strict(),
           ),
+          /** KPIs the evaluation also tests whose values the review does not quote (e.g. statins): indicator, expected change, why. */
+          also_evaluate: z
+            .array(z.object({ indicator: z.string(), change: z.enum(['increase', 'decrease', 'none']), note: z.string().optional() }).strict())
+            .optional(),
+          /** The programme's costs, for the evaluation (docs/EVALUATION.md): incentive scheme files and other costs. */
+          costs: ProgrammeCosts.optional(),
         })
         .strict(),
     ),

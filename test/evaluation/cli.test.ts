@@ -47,7 +47,11 @@ describe('gpnet evaluate (commander)', () => {
     expect(out).toContain('OLS with Newey–West standard errors (lag 1, by series)');
   });
 
-  it('requires --intervention', async () => {
-    await expect(run(['--series', 'x.csv'])).rejects.toBeInstanceOf(CommanderError);
+  it('requires --intervention outside --study mode', async () => {
+    await expect(run(['--series', 'x.csv'])).rejects.toThrow(/--intervention is required/);
+  });
+
+  it('rejects unknown options (commander)', async () => {
+    await expect(run(['--series', 'x.csv', '--intervention', '2020-01', '--bogus'])).rejects.toBeInstanceOf(CommanderError);
   });
 });

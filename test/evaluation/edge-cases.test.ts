@@ -148,7 +148,7 @@ describe('option combinations', () => {
     [{ horizons: '12,x' }, '--horizons must be a comma-separated list of whole numbers, e.g. 12,24'],
     [{ horizons: '0,12' }, '--horizons must be whole numbers ≥ 1 (1 is the first period of the intervention)'],
     [{ model: 'logistic' }, '--model must be ols, poisson or quasipoisson'],
-    [{ format: 'html' }, '--format must be json or md'],
+    [{ format: 'html' }, '--format must be json, md or pdf'],
     [{ db: 'x.duckdb' }, 'give either --series FILE.csv or --db FILE with --indicator and --org, not both'],
     [{ org: 'P1' }, '--org is for the store (--db); with --series give a comparator file with --comparator-series'],
   ])('%o', async (extra, expected) => {

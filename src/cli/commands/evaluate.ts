@@ -1,5 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { CodelistError, loadCodelists } from '../../codelists/load.js';
+import { DefinitionError, loadIndicators } from '../../indicators/load.js';
+import { catalogueOf } from '../../programmes/incentives/load-scheme.js';
+import { loadStudy } from '../../programmes/study.js';
 import {
   EvaluationInputError,
   type EvaluationOptions,
@@ -12,6 +17,11 @@ import {
   readSeriesCsv,
   renderMarkdown,
 } from '../../programmes/evaluation/index.js';
+import { markdownToHtml } from '../../programmes/evaluation/markdown-html.js';
+import { htmlToPdf } from '../../programmes/evaluation/pdf.js';
+import { readCostsFile } from '../../programmes/evaluation/study-costs.js';
+import { evaluateStudy, type StudyReport } from '../../programmes/evaluation/study-evaluate.js';
+import { renderStudyHtml, renderStudyMarkdown } from '../../programmes/evaluation/study-render.js';
 import type { Engine } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
@@ -21,8 +31,11 @@ import { UserError } from '../errors.js';
  *   series mode: --series FILE.csv [--comparator-series FILE.csv] [--offset COLUMN]
  *   store mode:  --db FILE --indicator ID --org CODE [--comparator CODE]
  * Both: --intervention YYYY-MM[..YYYY-MM] [--model ols|poisson|quasipoisson] [--errors …] [--lag L]
- *       [--seasonal N] [--no-slope-change] [--slope-start 0|1] [--horizons 12,24] [--format json|md]
- * Prints the report on stdout. Bad input is a UserError (exit 2) naming the file, line and field.
+ *       [--seasonal N] [--no-slope-change] [--slope-start 0|1] [--horizons 12,24] [--format json|md|pdf]
+ *   study mode:  --study ID --db FILE [--org CODE] [--comparator CODE[,CODE]] [--costs FILE]
+ *                [--format json|md|pdf]: the review's Table 1 for every programme of programmes/ID.yaml
+ * Prints the report on stdout, or writes it to --out FILE (a PDF needs --out). Bad input is a
+ * UserError (exit 2) naming the file, line and field.
  */
 const WHOLE = /^\d+$/;
 
@@ -34,6 +47,7 @@ const CliOptions = z.object({
   org: z.string().min(1).optional(),
   comparator: z.string().min(1).optional(),
   intervention: z.string({ error: '--intervention is required (e.g. --intervention 2023-04, or 2023-04..2023-06 for a transition window)' }).min(1),
+  out: z.string().min(1).optional(),
   model: z.enum(['ols', 'poisson', 'quasipoisson'], { error: '--model must be ols, poisson or quasipoisson' }).default('ols'),
   errors: z.enum(['newey-west', 'prais-winsten', 'classical'], { error: '--errors must be newey-west, prais-winsten or classical' }).optional(),
   lag: z.string().regex(WHOLE, '--lag must be a whole number ≥ 0').optional(),
@@ -45,8 +59,31 @@ const CliOptions = z.object({
     .string()
     .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, '--horizons must be a comma-separated list of whole numbers, e.g. 12,24')
     .optional(),
-  format: z.enum(['json', 'md'], { error: '--format must be json or md' }).default('json'),
+  format: z.enum(['json', 'md', 'pdf'], { error: '--format must be json, md or pdf' }).default('json'),
 });
+
+const StudyCliOptions = z.object({
+  study: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, '--study must be a study id such as tower-hamlets (a file programmes/ID.yaml)'),
+  db: z.string({ error: '--study needs --db FILE, the store holding the collaboration and its results' }).min(1),
+  org: z.string().min(1).optional(),
+  comparator: z.string().min(1).optional(),
+  costs: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  format: z.enum(['json', 'md', 'pdf'], { error: '--format must be json, md or pdf' }).default('json'),
+});
+const NOT_FOR_STUDY: [keyof EvaluateCliOptions, string][] = [
+  ['series', '--series'],
+  ['comparatorSeries', '--comparator-series'],
+  ['indicator', '--indicator'],
+  ['intervention', '--intervention'],
+  ['model', '--model'],
+  ['errors', '--errors'],
+  ['lag', '--lag'],
+  ['offset', '--offset'],
+  ['seasonal', '--seasonal'],
+  ['slopeStart', '--slope-start'],
+  ['horizons', '--horizons'],
+];
 /** The options as commander hands them over (all strings, and slopeChange from --no-slope-change); zod checks them. */
 export interface EvaluateCliOptions {
   series?: string;
@@ -65,6 +102,9 @@ export interface EvaluateCliOptions {
   slopeStart?: string;
   horizons?: string;
   format?: string;
+  out?: string;
+  study?: string;
+  costs?: string;
 }
 
 export interface EvaluateDeps {
@@ -79,6 +119,7 @@ function parseOptions(raw: unknown): z.output<typeof CliOptions> {
     throw new UserError(issue.message);
   }
   const o = parsed.data;
+  if (o.format === 'pdf' && !o.out) throw new UserError('--format pdf writes a file: give --out FILE.pdf');
   if (o.series && o.db) throw new UserError('give either --series FILE.csv or --db FILE with --indicator and --org, not both');
   if (!o.series && !o.db) throw new UserError('nothing to evaluate: give --series FILE.csv, or --db FILE with --indicator ID and --org CODE');
   if (o.series) {
@@ -150,6 +191,99 @@ export async function runEvaluate(raw: EvaluateCliOptions, deps: EvaluateDeps = 
   return raw.format === 'md' ? renderMarkdown(report) : `${JSON.stringify(report, null, 2)}\n`;
 }
 
+export interface StudyDeps extends EvaluateDeps {
+  /** Directory of the study files (default programmes/). */
+  studyDir?: string;
+  /** Directory of the incentive scheme files (default schemes/). */
+  schemesDir?: string;
+}
+
+function parseStudyOptions(raw: EvaluateCliOptions): z.output<typeof StudyCliOptions> {
+  for (const [key, flag] of NOT_FOR_STUDY) {
+    if (raw[key] !== undefined) throw new UserError(`${flag} is not used with --study: the study file gives each programme's start window and KPIs`);
+  }
+  if (raw.slopeChange === false) throw new UserError('--no-slope-change is not used with --study: the Table 1 report estimates both changes');
+  const parsed = StudyCliOptions.safeParse(raw);
+  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message);
+  if (parsed.data.format === 'pdf' && !parsed.data.out) throw new UserError('--format pdf writes a file: give --out FILE.pdf');
+  return parsed.data;
+}
+
+/** The Table 1 report of a study (`--study ID`) as an object. */
+export async function studyReport(raw: EvaluateCliOptions, deps: StudyDeps = {}): Promise<StudyReport> {
+  const o = parseStudyOptions(raw);
+  let study;
+  try {
+    study = loadStudy(o.study, deps.studyDir);
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') throw new UserError(`unknown study '${o.study}': there is no programmes/${o.study}.yaml`);
+    if (err instanceof Error) throw new UserError(err.message);
+    throw err;
+  }
+  let indicators;
+  try {
+    indicators = loadIndicators(loadCodelists());
+  } catch (err) {
+    if (err instanceof CodelistError || err instanceof DefinitionError) throw new UserError(err.message);
+    throw err;
+  }
+  const store = deps.store ?? (await openStore({ db: o.db }));
+  try {
+    const costs = o.costs ? readCostsFile(o.costs, study.programmes.map((p) => p.id)) : undefined;
+    return await evaluateStudy(store, study, indicators, catalogueOf(indicators), {
+      ...(o.org ? { org: o.org } : {}),
+      ...(o.comparator ? { comparators: o.comparator.split(',').map((c) => c.trim()).filter((c) => c !== '') } : {}),
+      ...(costs ? { costs } : {}),
+      ...(deps.schemesDir ? { schemesDir: deps.schemesDir } : {}),
+    });
+  } catch (err) {
+    if (err instanceof EvaluationInputError) throw new UserError(err.message);
+    throw err;
+  } finally {
+    if (!deps.store) await store.close();
+  }
+}
+
+/** Renders a report in the asked format: text for json and md, bytes for pdf. */
+async function rendered(format: string | undefined, json: unknown, md: () => string, html: () => string): Promise<string | Buffer> {
+  if (format === 'md') return md();
+  if (format === 'pdf') {
+    try {
+      return await htmlToPdf(html());
+    } catch (err) {
+      if (err instanceof EvaluationInputError) throw new UserError(err.message);
+      throw err;
+    }
+  }
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+/** Runs whichever mode the options ask for and returns what the command writes. */
+export async function runEvaluateCommand(raw: EvaluateCliOptions, deps: StudyDeps = {}): Promise<string | Buffer> {
+  if (raw.study !== undefined) {
+    const r = await studyReport(raw, deps);
+    return rendered(raw.format, r, () => renderStudyMarkdown(r), () => renderStudyHtml(r));
+  }
+  if (raw.costs !== undefined) throw new UserError('--costs is for --study reports');
+  const r = await evaluateReport(raw, deps);
+  return rendered(raw.format, r, () => renderMarkdown(r), () => markdownToHtml(renderMarkdown(r), `Impact evaluation: ${r.data.series}`));
+}
+
+/** Writes the output to --out FILE, or stdout. */
+export async function writeEvaluateOutput(raw: EvaluateCliOptions, deps: StudyDeps = {}): Promise<void> {
+  const output = await runEvaluateCommand(raw, deps);
+  if (raw.out) {
+    try {
+      writeFileSync(raw.out, output);
+    } catch (err) {
+      throw new UserError(`cannot write ${raw.out}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    process.stderr.write(`Wrote ${raw.out}\n`);
+  } else {
+    process.stdout.write(output);
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('evaluate')
@@ -159,8 +293,11 @@ export function register(program: Command): void {
     .option('--db <file>', 'the DuckDB store (with --indicator and --org)')
     .option('--indicator <id>', 'indicator whose monthly results to evaluate (store mode)')
     .option('--org <code>', 'organisation whose results to evaluate (store mode)')
-    .option('--comparator <code>', 'a benchmark (e.g. ENG) or another organisation as comparator (store mode)')
-    .requiredOption('--intervention <period>', 'first period of the intervention, YYYY-MM (YYYY for yearly series), or a transition window START..END left out of the fit')
+    .option('--comparator <code>', 'a benchmark (e.g. ENG) or another organisation as comparator (store mode); with --study a comma-separated list (default every benchmark)')
+    .option('--study <id>', "the review's Table 1 for every programme of programmes/ID.yaml (e.g. tower-hamlets), with --db")
+    .option('--costs <file>', 'with --study: YAML of programme costs (staff, IT, schemes) replacing the study file\'s')
+    .option('--out <file>', 'write the report to FILE instead of stdout (needed for pdf)')
+    .option('--intervention <period>', 'first period of the intervention, YYYY-MM (YYYY for yearly series), or a transition window START..END left out of the fit')
     .option('--model <model>', 'ols (linear, the default), poisson or quasipoisson (counts)')
     .option('--errors <kind>', 'standard errors of a linear model: newey-west (default), prais-winsten or classical')
     .option('--lag <n>', 'Newey–West lag (default floor(4(n/100)^(2/9)))')
@@ -169,8 +306,8 @@ export function register(program: Command): void {
     .option('--no-slope-change', 'model a change in level only, not in trend')
     .option('--slope-start <0|1>', 'value of slope_change in the first period of the intervention: 0 (Linden, default) or 1 (Lopez Bernal et al.)')
     .option('--horizons <list>', 'periods after the start of the intervention at which to report the effect (default 12,24 for months, 1,5 for years)')
-    .option('--format <format>', 'json (default) or md')
+    .option('--format <format>', 'json (default), md or pdf (with --out)')
     .action(async (opts: EvaluateCliOptions) => {
-      process.stdout.write(await runEvaluate(opts));
+      await writeEvaluateOutput(opts);
     });
 }

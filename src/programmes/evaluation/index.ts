@@ -10,3 +10,8 @@ export { parseSeriesCsv, readSeriesCsv } from './series-csv.js';
 export type { InputSeries } from './series.js';
 export { findIndicator, readComparatorSeries, readOrganisationSeries } from './store-series.js';
 export { fitComparativeCounts } from './comparative-counts.js';
+export { markdownToHtml } from './markdown-html.js';
+export { htmlToPdf } from './pdf.js';
+export { DEFAULT_SCHEME_DIR, programmeCosts, readCostsFile, type CostsOverride, type ProgrammeCostReport } from './study-costs.js';
+export { additionalPatients, evaluateStudy, type StudyEvaluationOptions, type StudyReport } from './study-evaluate.js';
+export { renderStudyHtml, renderStudyMarkdown } from './study-render.js';
