@@ -22,7 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'clinical store',
-    sql: `
+    sql: withPostgresTypes(`
 CREATE TABLE organisation (
   code        VARCHAR PRIMARY KEY,
   name        VARCHAR NOT NULL,
@@ -138,9 +138,51 @@ CREATE TABLE indicator_result (
   computed_at       TIMESTAMP NOT NULL,
   PRIMARY KEY (indicator_id, org_code, period_end)
 );
+`),
+  },
+  {
+    version: 2,
+    name: 'recall outreach log and batches',
+    sql: `
+CREATE SEQUENCE recall_outreach_id START 1;
+CREATE TABLE recall_outreach (
+  id          BIGINT PRIMARY KEY DEFAULT nextval('recall_outreach_id'),
+  practice    VARCHAR NOT NULL,
+  patient_id  BIGINT NOT NULL,
+  programme   VARCHAR NOT NULL,
+  date        DATE NOT NULL,
+  method      VARCHAR CHECK (method IN ('letter', 'sms', 'phone', 'opportunistic')),
+  outcome     VARCHAR CHECK (outcome IN ('booked', 'attended', 'declined', 'no_answer', 'wrong_number')),
+  adjustment  VARCHAR CHECK (adjustment IN ('informed_dissent', 'unsuitable')),
+  batch_id    BIGINT,
+  note        VARCHAR,
+  recorded_at TIMESTAMP NOT NULL,
+  CHECK (method IS NOT NULL OR outcome IS NOT NULL OR adjustment IS NOT NULL)
+);
+CREATE INDEX recall_outreach_list ON recall_outreach (practice, programme, patient_id);
+CREATE SEQUENCE recall_batch_id START 1;
+CREATE TABLE recall_batch (
+  id          BIGINT PRIMARY KEY DEFAULT nextval('recall_batch_id'),
+  practice    VARCHAR NOT NULL,
+  programme   VARCHAR NOT NULL,
+  period_end  DATE NOT NULL,
+  method      VARCHAR NOT NULL CHECK (method IN ('letter', 'sms', 'phone')),
+  created_at  TIMESTAMP NOT NULL,
+  sent_on     DATE
+);
+CREATE TABLE recall_batch_member (
+  batch_id    BIGINT NOT NULL,
+  patient_id  BIGINT NOT NULL,
+  PRIMARY KEY (batch_id, patient_id)
+);
 `,
   },
 ];
+
+/** DuckDB's DOUBLE is PostgreSQL's DOUBLE PRECISION; the rest of the SQL is common to both. */
+function withPostgresTypes(sql: string): { duckdb: string; postgres: string } {
+  return { duckdb: sql, postgres: sql.replace(/\bDOUBLE\b/g, 'DOUBLE PRECISION') };
+}
 
 export async function migrate(engine: Engine): Promise<void> {
   await engine.run(
