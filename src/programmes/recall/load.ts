@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseYamlWithLines, type LineOf } from '../../util/yaml-lines.js';
 import type { Codelist } from '../../codelists/load.js';
 import type { LoadedIndicator } from '../../indicators/load.js';
 import { describeIssue } from '../../util/zod-issue.js';
@@ -19,7 +19,6 @@ export interface LoadedProgramme {
   file: string;
 }
 
-type LineOf = (path: readonly PropertyKey[]) => number | null;
 
 function fail(file: string, line: number | null, field: string, reason: string): never {
   throw new ProgrammeError(`${file}${line ? ` line ${line}` : ''}: ${field || '(top level)'}: ${reason}`);
@@ -74,22 +73,8 @@ export function loadProgrammes(
   const ids = new Map<string, string>();
   for (const f of files) {
     const path = join(dir, f);
-    const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines });
-    const yamlError = doc.errors[0];
-    if (yamlError) fail(path, yamlError.linePos?.[0]?.line ?? null, '', `not valid YAML: ${yamlError.message.split('\n')[0]}`);
-    const lineOf: LineOf = (p) => {
-      for (let n = p.length; n >= 0; n--) {
-        const node = doc.getIn(p.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-        if (node && typeof node === 'object' && node.range) return lines.linePos(node.range[0]).line;
-        if (n > 0) {
-          const parent = doc.getIn(p.slice(0, n - 1) as (string | number)[], true) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
-          const pair = parent?.items?.find((it) => it.key?.value === p[n - 1]);
-          if (pair?.key?.range) return lines.linePos(pair.key.range[0]).line;
-        }
-      }
-      return null;
-    };
+    const { doc, lineOf, error } = parseYamlWithLines(readFileSync(path, 'utf8'));
+    if (error) fail(path, error.line, '', `not valid YAML: ${error.message}`);
     const loaded = checkProgramme(doc.toJS(), path, indicators, codelists, lineOf);
     const prior = ids.get(loaded.programme.id);
     if (prior) fail(path, lineOf(['id']), 'id', `id ${loaded.programme.id} is also used by ${prior}`);
