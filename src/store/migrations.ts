@@ -177,6 +177,56 @@ CREATE TABLE recall_batch_member (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'incentive calculations, versioned',
+    sql: withPostgresTypes(`
+CREATE TABLE incentive_calculation (
+  scheme_id      VARCHAR NOT NULL,
+  year           INTEGER NOT NULL,
+  version        INTEGER NOT NULL,
+  scheme_file    VARCHAR NOT NULL,
+  scheme_hash    VARCHAR NOT NULL,
+  result_hash    VARCHAR NOT NULL,
+  pot_pence      BIGINT NOT NULL,
+  paid_pence     BIGINT NOT NULL,
+  result_json    VARCHAR NOT NULL,
+  calculated_at  TIMESTAMP NOT NULL,
+  PRIMARY KEY (scheme_id, year, version)
+);
+CREATE TABLE incentive_payment (
+  scheme_id              VARCHAR NOT NULL,
+  year                   INTEGER NOT NULL,
+  version                INTEGER NOT NULL,
+  network_code           VARCHAR NOT NULL,
+  pot_pence              BIGINT NOT NULL,
+  advance_pence          BIGINT NOT NULL,
+  performance_pot_pence  BIGINT NOT NULL,
+  performance_pence      BIGINT NOT NULL,
+  clawback_pence         BIGINT NOT NULL,
+  total_pence            BIGINT NOT NULL,
+  PRIMARY KEY (scheme_id, year, version, network_code)
+);
+CREATE TABLE incentive_component (
+  scheme_id            VARCHAR NOT NULL,
+  year                 INTEGER NOT NULL,
+  version              INTEGER NOT NULL,
+  network_code         VARCHAR NOT NULL,
+  component_id         VARCHAR NOT NULL,
+  indicator_id         VARCHAR NOT NULL,
+  measured_at          DATE NOT NULL,
+  value                DOUBLE,
+  achievement          VARCHAR,
+  status               VARCHAR NOT NULL,
+  earned_share         VARCHAR NOT NULL,
+  component_pot_pence  BIGINT NOT NULL,
+  earned_pence         BIGINT NOT NULL,
+  clawback_pence       BIGINT NOT NULL,
+  definition_hash      VARCHAR,
+  PRIMARY KEY (scheme_id, year, version, network_code, component_id)
+);
+`),
+  },
 ];
 
 /** DuckDB's DOUBLE is PostgreSQL's DOUBLE PRECISION; the rest of the SQL is common to both. */

@@ -6,9 +6,12 @@ import { register as generate } from './generate.js';
 import { register as importExtract } from './import.js';
 import { register as incentives } from './incentives.js';
 import { register as measure } from './measure.js';
+import { register as report } from './report.js';
+import { register as serve } from './serve.js';
+import { register as recall } from './recall.js';
 
 /** Every CLI command module registers itself on the program. One line per command file. */
 export type RegisterCommand = (program: Command) => void;
 
 /** In the order `gpnet --help` lists them: the usual path from data to results first. */
-export const COMMANDS: RegisterCommand[] = [demo, generate, importExtract, measure, exportResults, evaluate, incentives];
+export const COMMANDS: RegisterCommand[] = [demo, generate, importExtract, measure, exportResults, evaluate, incentives, recall, serve, report];

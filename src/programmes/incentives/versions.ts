@@ -11,56 +11,7 @@ import type { Calculation } from './calculation-types.js';
  *
  * The tables are created here with CREATE TABLE IF NOT EXISTS until they move into a migration.
  */
-export const INCENTIVE_TABLES_DDL = `
-CREATE TABLE IF NOT EXISTS incentive_calculation (
-  scheme_id      VARCHAR NOT NULL,
-  year           INTEGER NOT NULL,
-  version        INTEGER NOT NULL,
-  scheme_file    VARCHAR NOT NULL,
-  scheme_hash    VARCHAR NOT NULL,
-  result_hash    VARCHAR NOT NULL,
-  pot_pence      BIGINT NOT NULL,
-  paid_pence     BIGINT NOT NULL,
-  result_json    VARCHAR NOT NULL,
-  calculated_at  TIMESTAMP NOT NULL,
-  PRIMARY KEY (scheme_id, year, version)
-);
-CREATE TABLE IF NOT EXISTS incentive_payment (
-  scheme_id              VARCHAR NOT NULL,
-  year                   INTEGER NOT NULL,
-  version                INTEGER NOT NULL,
-  network_code           VARCHAR NOT NULL,
-  pot_pence              BIGINT NOT NULL,
-  advance_pence          BIGINT NOT NULL,
-  performance_pot_pence  BIGINT NOT NULL,
-  performance_pence      BIGINT NOT NULL,
-  clawback_pence         BIGINT NOT NULL,
-  total_pence            BIGINT NOT NULL,
-  PRIMARY KEY (scheme_id, year, version, network_code)
-);
-CREATE TABLE IF NOT EXISTS incentive_component (
-  scheme_id            VARCHAR NOT NULL,
-  year                 INTEGER NOT NULL,
-  version              INTEGER NOT NULL,
-  network_code         VARCHAR NOT NULL,
-  component_id         VARCHAR NOT NULL,
-  indicator_id         VARCHAR NOT NULL,
-  measured_at          DATE NOT NULL,
-  value                DOUBLE,
-  achievement          VARCHAR,
-  status               VARCHAR NOT NULL,
-  earned_share         VARCHAR NOT NULL,
-  component_pot_pence  BIGINT NOT NULL,
-  earned_pence         BIGINT NOT NULL,
-  clawback_pence       BIGINT NOT NULL,
-  definition_hash      VARCHAR,
-  PRIMARY KEY (scheme_id, year, version, network_code, component_id)
-);
-`;
 
-export async function ensureIncentiveTables(engine: Engine): Promise<void> {
-  await engine.run(INCENTIVE_TABLES_DDL);
-}
 
 /**
  * The hash that decides whether a recalculation changed anything: the whole calculation except
@@ -271,7 +222,6 @@ export interface StoredCalculation {
 
 /** Keeps a calculation as a new version unless it is identical to the latest one. */
 export async function storeCalculation(engine: Engine, calc: Calculation): Promise<StoredCalculation> {
-  await ensureIncentiveTables(engine);
   const hash = resultHash(calc);
   return engine.transaction(async (tx) => {
     const latest = await tx.all<{ version: number; scheme_hash: string; result_hash: string; calculated_at: string }>(
@@ -361,7 +311,6 @@ export async function storeCalculation(engine: Engine, calc: Calculation): Promi
 
 /** The difference between two stored versions. */
 export async function compareStoredVersions(engine: Engine, schemeId: string, year: number, from: number, to: number): Promise<Changes> {
-  await ensureIncentiveTables(engine);
   return compareVersions(await readSummary(engine, schemeId, year, from), await readSummary(engine, schemeId, year, to));
 }
 
@@ -374,7 +323,6 @@ export interface VersionListing {
 }
 
 export async function listVersions(engine: Engine, schemeId: string, year: number): Promise<VersionListing[]> {
-  await ensureIncentiveTables(engine);
   return engine.all<VersionListing & Record<string, string | number>>(
     `SELECT version, CAST(calculated_at AS VARCHAR) AS calculated_at, scheme_hash, pot_pence, paid_pence FROM incentive_calculation
      WHERE scheme_id = $1 AND year = $2 ORDER BY version`,

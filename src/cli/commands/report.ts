@@ -1,0 +1,43 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ApiError } from '../../server/api/errors.js';
+import { monthEndFor, requireOrg } from '../../server/api/params.js';
+import { renderPdf } from '../../server/pdf.js';
+import { startServer } from '../../server/start.js';
+import { openStore } from '../../store/open.js';
+import { UserError } from '../errors.js';
+
+/** `gpnet report --db FILE --network CODE --month YYYY-MM --out FILE.pdf`: the network's monthly feedback report. */
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description("render a network's monthly feedback report (RAG matrix, trends, movers, alerts) to PDF")
+    .requiredOption('--db <file>', 'the DuckDB store file')
+    .requiredOption('--network <code>', 'the network code')
+    .option('--month <YYYY-MM>', 'the month (default: the latest with results)')
+    .requiredOption('--out <file.pdf>', 'where to write the PDF')
+    .action(async (opts: { db: string; network: string; month?: string; out: string }) => {
+      if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db}`);
+      const store = await openStore({ db: opts.db });
+      try {
+        const server = await startServer(store, { port: 0, host: '127.0.0.1', pdf: false });
+        try {
+          let month: string;
+          try {
+            requireOrg(server.data, opts.network, ['network']);
+            month = monthEndFor(server.data, opts.month, '--month').slice(0, 7);
+          } catch (err) {
+            if (err instanceof ApiError) throw new UserError(err.message.replace(/^org:/, '--network:'));
+            throw err;
+          }
+          const pdf = await renderPdf(`${server.url}/networks/${encodeURIComponent(opts.network)}/report?month=${month}`);
+          writeFileSync(opts.out, pdf);
+          process.stdout.write(`Wrote the ${month} feedback report for ${opts.network} to ${opts.out} (${pdf.length.toLocaleString('en-GB')} bytes)\n`);
+        } finally {
+          await server.close();
+        }
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,112 @@
+import type { DashboardData, IndicatorRecord } from '../api/dashboard-data.js';
+import type { Matrix } from '../api/queries.js';
+import { series } from '../api/queries.js';
+import { loadStudy, type Study } from '../../programmes/study.js';
+import { toDate, trendChart, type TrendLine } from './charts.js';
+import { changeHtml, changeText, fmtValue, monthLabel, ragTag, ragWord } from './format.js';
+import { h, qs, type Raw } from './html.js';
+import { cell, tableHtml, type Cell, type Table } from './table.js';
+
+export function orgHref(kind: string, code: string, month?: string): string {
+  const m = month ? qs({ month: month.slice(0, 7) }) : '';
+  if (kind === 'network') return `/networks/${encodeURIComponent(code)}${m}`;
+  if (kind === 'practice') return `/practices/${encodeURIComponent(code)}${m}`;
+  return `/${m}`;
+}
+
+export function indicatorHref(id: string, month?: string, network?: string): string {
+  return `/indicators/${encodeURIComponent(id)}${qs({ month: month?.slice(0, 7), network })}`;
+}
+
+export function targetText(ind: IndicatorRecord): string {
+  const t = ind.definition.target;
+  if (!t) return 'no target';
+  const unit = t.unit === undefined ? '' : /^[%°]/.test(t.unit) ? t.unit : ` ${t.unit}`;
+  return `target ${t.direction === 'higher' ? '≥' : '≤'} ${t.value}${unit}`;
+}
+
+/** The RAG matrix: indicators as rows, the organisation and its children as columns. */
+export function matrixTable(data: DashboardData, m: Matrix, id: string, caption: string, network?: string): Table {
+  const orgs = m.rows;
+  const month = m.period_end;
+  const rows: Cell[][] = m.indicators.map((indId, i) => {
+    const ind = data.indicators.get(indId)!;
+    const kind = ind.definition.kind;
+    return [
+      cell(h`<a href="${indicatorHref(indId, month, network)}">${ind.definition.title}</a><span class="gp-muted nhsuk-body-s"> ${targetText(ind)}</span>`, ind.definition.title, ind.definition.title),
+      ...orgs.map((o) => {
+        const c = o.cells[i]!;
+        return cell(
+          c.value === null
+            ? h`<span class="gp-cell"><span class="gp-value">–</span><span class="gp-change">no patients</span></span>`
+            : h`<span class="gp-cell">${c.rag ? ragTag(c.rag) : ''}<span class="gp-value">${fmtValue(kind, c.value)}</span>${changeHtml(c.change, c.improved, c.value, c.previous, kind)}</span>`,
+          c.value,
+          c.value ?? '',
+        );
+      }),
+    ];
+  });
+  const csvRows: (string | number | null)[][] = [];
+  m.indicators.forEach((indId, i) => {
+    const ind = data.indicators.get(indId)!;
+    for (const o of orgs) {
+      const c = o.cells[i]!;
+      csvRows.push([indId, ind.definition.title, o.code, o.name, month, c.value, c.target, c.rag ? ragWord(c.rag) : '', c.previous, changeText(c.change, c.improved, c.value, c.previous, ind.definition.kind)]);
+    }
+  });
+  return {
+    id,
+    caption,
+    head: ['Indicator', ...orgs.map((o) => ({ label: o.name, href: orgHref(o.kind, o.code, month) }))],
+    rows,
+    sortable: true,
+    csv: { head: ['indicator_id', 'title', 'org_code', 'org_name', 'period_end', 'value', 'target', 'rating', 'previous_value', 'change'], rows: csvRows },
+  };
+}
+
+let study: Study | null = null;
+/** The programme start month for an indicator (the study's programme with that KPI, else the indicator's area). */
+export function programmeStart(ind: IndicatorRecord): { date: Date; label: string } | null {
+  try {
+    study ??= loadStudy('tower-hamlets');
+  } catch {
+    return null;
+  }
+  const p = study.programmes.find((x) => x.kpis.some((k) => k.indicator === ind.definition.id)) ?? study.programmes.find((x) => x.id === ind.definition.area);
+  if (!p) return null;
+  const month = `${p.start.from}-01`;
+  return { date: toDate(month), label: `${p.title} programme starts (${monthLabel(month)})` };
+}
+
+export function yLabel(ind: IndicatorRecord): string {
+  const k = ind.definition.kind;
+  return k === 'proportion' ? 'Per cent' : k === 'mean' ? 'Mean' : k === 'count' ? 'Patients' : 'Per 1,000';
+}
+
+/** A trend chart for an organisation (its parents and the benchmarks), with its data table. */
+export function trendSection(data: DashboardData, ind: IndicatorRecord, orgCode: string, periodEnd: string, tableId: string, csvHref: string, headingLevel: 'h2' | 'h3' = 'h3'): { html: Raw; table: Table } {
+  const s = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7) });
+  const style = (kind: string, code: string, name: string): TrendLine['style'] =>
+    kind === 'benchmark' ? (/lon/i.test(code + name) ? 'london' : 'england') : (kind as TrendLine['style']);
+  const lines: TrendLine[] = s.lines.map((l) => ({ label: l.name, style: style(l.kind, l.code, l.name), points: l.points.map((p) => ({ date: toDate(p.period_end), value: p.value })) }));
+  const title = `${ind.definition.title}: trend to ${monthLabel(periodEnd)}`;
+  const kind = ind.definition.kind;
+  const months = s.lines[0]?.points.map((p) => p.period_end) ?? [];
+  const lookup = s.lines.map((l) => new Map(l.points.map((p) => [p.period_end, p.value])));
+  const table: Table = {
+    id: tableId,
+    caption: `Data for the chart: ${ind.definition.title}`,
+    head: ['Month', ...s.lines.map((l) => l.name), 'Target'],
+    rows: [...months].reverse().map((m) => [cell(monthLabel(m), m.slice(0, 7)), ...lookup.map((lk) => cell(fmtValue(kind, lk.get(m) ?? null), lk.get(m) ?? null)), cell(s.target === null ? '–' : String(s.target), s.target)]),
+    numericColumns: s.lines.map((_, i) => i + 1),
+  };
+  const chart = trendChart({ title, yLabel: yLabel(ind), lines, target: s.target, programmeStart: programmeStart(ind) });
+  const heading = headingLevel === 'h2' ? h`<h2 class="nhsuk-heading-m">${ind.definition.title}</h2>` : h`<h3 class="nhsuk-heading-s">${ind.definition.title}</h3>`;
+  return {
+    html: h`<section class="gp-chart-block" aria-label="${title}">${heading}
+<figure class="gp-figure"><figcaption class="nhsuk-body-s">${title}. ${targetText(ind)}.</figcaption>${chart}</figure>
+<details class="nhsuk-details"><summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Data table: ${ind.definition.title}</span></summary><div class="nhsuk-details__text">${tableHtml(table, csvHref)}</div></details>
+</section>`,
+    table,
+  };
+}

@@ -1,0 +1,71 @@
+import { monthLabel } from './format.js';
+import { h, toHtml, type Html, type Raw } from './html.js';
+
+export interface Crumb {
+  label: string;
+  href: string;
+}
+
+export interface LayoutInput {
+  title: string;
+  breadcrumbs: Crumb[];
+  /** Month picker: the current month end, the months to offer, and the path to submit to. */
+  month?: { current: string; months: string[]; action: string; keep?: Record<string, string> };
+  body: Raw;
+  printTitle?: string;
+}
+
+/** The page frame: NHS header, breadcrumbs, month picker (a GET form, no script needed), footer. */
+export function layout(p: LayoutInput): string {
+  const crumbs = p.breadcrumbs;
+  const back = crumbs[crumbs.length - 1];
+  const picker = p.month
+    ? h`<form class="gp-month-picker" method="get" action="${p.month.action}">
+  <div class="nhsuk-form-group">
+    <label class="nhsuk-label" for="month">Month</label>
+    <select class="nhsuk-select" id="month" name="month">${[...p.month.months].reverse().map(
+      (m) => h`<option value="${m.slice(0, 7)}"${m === p.month!.current ? h` selected` : ''}>${monthLabel(m)}</option>`,
+    )}</select>
+    ${Object.entries(p.month.keep ?? {}).map(([k, v]) => h`<input type="hidden" name="${k}" value="${v}">`)}
+    <button class="nhsuk-button nhsuk-button--secondary gp-inline-button" type="submit">Show month</button>
+  </div>
+</form>`
+    : '';
+  const page = h`<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${p.title} – gpnet dashboard</title>
+<link rel="stylesheet" href="/static/dashboard.css">
+<link rel="icon" href="data:,">
+</head>
+<body>
+<a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
+<header class="nhsuk-header" role="banner">
+  <div class="nhsuk-header__container nhsuk-width-container">
+    <div class="nhsuk-header__service">
+      <a class="nhsuk-header__service-logo" href="/"><span class="nhsuk-header__service-name">gpnet network dashboard</span></a>
+    </div>
+  </div>
+</header>
+${crumbs.length ? breadcrumbs(crumbs, back) : ''}
+<div class="nhsuk-width-container">
+<main class="nhsuk-main-wrapper" id="maincontent">
+${picker}
+${p.body}
+</main>
+</div>
+<footer role="contentinfo" class="gp-footer"><div class="nhsuk-width-container"><p class="nhsuk-body-s">gpnet · synthetic data for demonstration · <a href="/api/openapi.json">API description</a></p></div></footer>
+<script src="/static/table-sort.js" defer></script>
+</body>
+</html>`;
+  return toHtml(page);
+}
+
+function breadcrumbs(crumbs: Crumb[], back: Crumb | undefined): Html {
+  return h`<div class="nhsuk-width-container"><nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
+<ol class="nhsuk-breadcrumb__list">${crumbs.map((c) => h`<li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${c.href}">${c.label}</a></li>`)}</ol>
+${back ? h`<a class="nhsuk-back-link" href="${back.href}"><span class="nhsuk-u-visually-hidden">Back to </span>${back.label}</a>` : ''}
+</nav></div>`;
+}

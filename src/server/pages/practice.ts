@@ -1,0 +1,56 @@
+import type { DashboardData } from '../api/dashboard-data.js';
+import { practiceSummary } from '../api/queries.js';
+import { sparkline } from './charts.js';
+import { changeHtml, changeText, fmtValue, monthLabel, ragTag, ragWord } from './format.js';
+import { h } from './html.js';
+import { indicatorHref, orgHref, targetText } from './common.js';
+import { csvHref, type PageModel } from './page.js';
+import { cell, tableHtml, type Table } from './table.js';
+
+export function practicePage(data: DashboardData, code: string, month: string | undefined): PageModel {
+  const s = practiceSummary(data, { org: code, month });
+  const { org, period_end: periodEnd } = s;
+  const net = org.parent ? data.orgs.get(org.parent) : undefined;
+  const path = `/practices/${encodeURIComponent(org.code)}`;
+  const table: Table = {
+    id: 'indicators',
+    caption: `${org.name}: every indicator, ${monthLabel(periodEnd)}`,
+    head: ['Indicator', 'Value', '95% CI', 'Target', 'Rating', 'Change since last month', 'Rank in network', 'To reach target', 'Last 24 months'],
+    numericColumns: [1],
+    sortable: true,
+    rows: s.rows.map((r) => {
+      const ind = data.indicators.get(r.indicator_id)!;
+      const ci = r.ci_low !== null && r.ci_high !== null ? `${fmtValue(r.kind, r.ci_low)} to ${fmtValue(r.kind, r.ci_high)}` : '–';
+      const need =
+        r.patients_needed === null
+          ? r.kind === 'proportion' && ind.definition.target ? '–' : 'not applicable'
+          : r.patients_needed === 0
+            ? 'target met'
+            : `${r.patients_needed} ${ind.definition.target?.direction === 'lower' ? 'fewer' : 'more'} patient${r.patients_needed === 1 ? '' : 's'}`;
+      return [
+        cell(h`<a href="${indicatorHref(r.indicator_id, periodEnd)}">${r.title}</a>`, r.indicator_id, r.title),
+        cell(fmtValue(r.kind, r.value), r.value, r.value ?? ''),
+        cell(ci, ci),
+        cell(targetText(ind), r.target),
+        cell(ragTag(r.rag, r.value), r.rag ? ragWord(r.rag) : '', r.rag === 'red' ? 0 : r.rag === 'amber' ? 1 : r.rag === 'green' ? 2 : 3),
+        cell(changeHtml(r.change, r.improved, r.value, r.previous, r.kind), changeText(r.change, r.improved, r.value, r.previous, r.kind)),
+        cell(r.rank === null ? '–' : `${r.rank} of ${r.of}`, r.rank === null ? null : `${r.rank} of ${r.of}`, r.rank ?? ''),
+        cell(need, r.patients_needed, r.patients_needed ?? ''),
+        cell(sparkline(r.trend.map((t) => t.value), `${r.title}: trend over the last ${r.trend.length} months, from ${fmtValue(r.kind, r.trend.find((t) => t.value !== null)?.value)} to ${fmtValue(r.kind, r.value)}`), r.trend.map((t) => (t.value === null ? '' : Math.round(t.value * 100) / 100)).join(' ')),
+      ];
+    }),
+  };
+  const crumbs = [{ label: data.collaboration()?.name ?? 'Overview', href: orgHref('collaboration', '', periodEnd) }];
+  if (net) crumbs.push({ label: net.name, href: orgHref('network', net.code, periodEnd) });
+  const red = s.rows.filter((r) => r.rag === 'red').length;
+  const green = s.rows.filter((r) => r.rag === 'green').length;
+  return {
+    title: org.name,
+    breadcrumbs: crumbs,
+    periodEnd,
+    tables: [table],
+    body: h`<h1>${org.name}, ${monthLabel(periodEnd)}</h1>
+<p class="nhsuk-lede-text">${net ? h`Part of <a href="${orgHref('network', net.code, periodEnd)}">${net.name}</a>. ` : ''}${green} indicators met their target and ${red} did not. "To reach target" is the number of patients needed: the target times the denominator, less the numerator, rounded up.</p>
+${tableHtml(table, csvHref(path, table.id, periodEnd))}`,
+  };
+}
