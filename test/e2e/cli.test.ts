@@ -71,13 +71,38 @@ describe('gpnet CLI, end to end', () => {
 describe('gpnet demo', () => {
   it('generates, measures and prints the programme summary with every Table 1 KPI', () => {
     const db = join(work, 'demo.duckdb');
-    const r = gpnet('demo', '--db', db, '--patients', '6000', '--seed', '2');
+    const r = gpnet('demo', '--db', db, '--patients', '6000', '--seed', '2', '--no-serve');
     expect(r.status).toBe(0);
     for (const id of ['mmr1-by-2', 'dm-care-plan', 'dm-hba1c-mean', 'copd-review', 'copd-register', 'cvd-care-plan']) expect(r.stdout).toContain(id);
     expect(r.stdout).toMatch(/Childhood immunisation\s+mmr1-by-2\s+2009-09\s+[\d.]+–[\d.]+/);
     // A second run reuses the store instead of regenerating it.
-    const again = gpnet('demo', '--db', db);
+    const again = gpnet('demo', '--db', db, '--no-serve');
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/Using the 6,000 patients already in/);
+  });
+});
+
+describe('gpnet demo, serving', () => {
+  it('ends by serving the dashboard and printing its address', async () => {
+    const { spawn } = await import('node:child_process');
+    const db = join(work, 'demo.duckdb'); // made by the test above
+    const child = spawn(process.execPath, [join(root, 'bin', 'gpnet.js'), 'demo', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /dashboard is open at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+          if (m?.[1]) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`demo exited with ${code} before serving: ${out}`)));
+      });
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      const page = await fetch(`${url}/`);
+      expect(await page.text()).toContain('Synthetic Collaboration');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

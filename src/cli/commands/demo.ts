@@ -3,6 +3,7 @@ import { CodelistError, loadCodelists } from '../../codelists/load.js';
 import { DefinitionError, loadIndicators } from '../../indicators/load.js';
 import { measure } from '../../indicators/measure.js';
 import { loadStudy } from '../../programmes/study.js';
+import { startServer } from '../../server/start.js';
 import { formatSummary, summariseStudy } from '../../programmes/summary.js';
 import { generateSynthetic } from '../../sources/synthetic/generate.js';
 import { scalar } from '../../store/engine.js';
@@ -27,7 +28,11 @@ export function register(program: Command): void {
     .option('--db <file>', 'the DuckDB store to use (created if missing)', 'gpnet-demo.duckdb')
     .option('--patients <n>', 'patients to generate when the store is empty', '300000')
     .option('--seed <s>', 'random seed', '1')
-    .action(async (opts: { db: string; patients: string; seed: string }) => {
+    .option('--port <n>', 'port for the dashboard (0 = any free port)', '8080')
+    .option('--no-serve', 'print the summary and stop, without serving the dashboard')
+    .action(async (opts: { db: string; patients: string; seed: string; port: string; serve: boolean }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a whole number from 0 to 65535 (got ${opts.port})`);
       const patients = Number(opts.patients);
       const seed = Number(opts.seed);
       if (!Number.isInteger(patients) || patients < 200) throw new UserError(`--patients must be a whole number of at least 200 (got ${opts.patients})`);
@@ -83,9 +88,24 @@ export function register(program: Command): void {
           `\nValues are percentages except mean HbA1c (%, DCCT) and the COPD register (patients). ` +
             `Explore further with: gpnet export results --db ${opts.db} --format csv\n`,
         );
-      } finally {
+      } catch (err) {
         progress.stop();
         await store.close();
+        throw err;
       }
+      progress.stop();
+      if (!opts.serve) {
+        await store.close();
+        return;
+      }
+      const server = await startServer(store, { port, host: '127.0.0.1' });
+      process.stdout.write(`\nThe dashboard is open at ${server.url}/ (API: ${server.url}/api/openapi.json). Ctrl-C to stop.\n`);
+      const stop = async (): Promise<void> => {
+        await server.close();
+        await store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
     });
 }
