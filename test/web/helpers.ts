@@ -14,7 +14,7 @@ export function gpnet(...args: string[]): { status: number | null; stdout: strin
 export function buildDemoStore(patients = 20000): { dir: string; db: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gpnet-web-'));
   const db = join(dir, 'web.duckdb');
-  const r = gpnet('demo', '--db', db, '--patients', String(patients));
+  const r = gpnet('demo', '--db', db, '--patients', String(patients), '--no-serve');
   if (r.status !== 0) throw new Error(`gpnet demo failed: ${r.stderr}`);
   return { dir, db };
 }
