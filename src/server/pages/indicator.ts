@@ -94,6 +94,7 @@ ${tableHtml(codelists, csvHref(path, codelists.id, periodEnd))}
 <p class="nhsuk-body">Collaboration ${fmtValue(kind, c.collaboration)}; London ${fmtValue(kind, c.london)}; England ${fmtValue(kind, c.england)}.${funnel ? ' The funnel limits are drawn around the collaboration mean.' : ''}</p>
 ${funnel ? h`<figure class="gp-figure"><figcaption class="nhsuk-body-s">Funnel plot of practices, ${monthLabel(periodEnd)}. The league table below holds the same data.</figcaption>${funnel}</figure>` : h`<p class="nhsuk-body">No funnel plot: this indicator is not a proportion.</p>`}
 ${tableHtml(league, csvHref(path, league.id, periodEnd))}
-${trend ? trend.html : ''}`,
+${trend ? trend.html : ''}
+<p class="nhsuk-body"><a href="/evaluate?indicator=${ind.definition.id}">Evaluate the programme's effect on this indicator (interrupted time series)</a></p>`,
   };
 }
