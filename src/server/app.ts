@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { DashboardData } from './api/dashboard-data.js';
 import { ApiError } from './api/errors.js';
 import { apiRoutes } from './api/routes.js';
+import { IncentiveService, incentiveApiRoutes } from './api/incentives.js';
+import { incentivePageRoutes } from './pages/incentives.js';
 import { scalar } from '../store/engine.js';
 import { pageRoutes } from './pages/routes.js';
 import { dashboardCss, readUnder } from './static-assets.js';
@@ -9,6 +11,8 @@ import { dashboardCss, readUnder } from './static-assets.js';
 export interface AppOptions {
   /** Renders a network's feedback report to PDF (needs chromium); absent → the PDF link is not offered. */
   renderPdf?: (path: string) => Promise<Uint8Array>;
+  /** Incentive scheme files shown under /incentives (default: the project's schemes/*.yaml). */
+  schemeFiles?: readonly string[];
 }
 
 /** The whole web application: JSON API under /api, pages at /, static files. */
@@ -33,6 +37,8 @@ export function createApp(data: DashboardData, options: AppOptions = {}): Hono {
     });
     return c.json({ status: 'ok', store: data.engine.location, months: data.months.length, latest: data.months[data.months.length - 1]?.slice(0, 7) ?? null });
   });
+  const incentives = new IncentiveService(data.engine, options.schemeFiles);
+  app.route('/api/incentives', incentiveApiRoutes(incentives));
   app.route('/api', apiRoutes(data));
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
@@ -45,6 +51,7 @@ export function createApp(data: DashboardData, options: AppOptions = {}): Hono {
   });
   app.get('/static/*', (c) => serveFile('web', c.req.path.slice('/static/'.length)));
   app.get('/assets/*', (c) => serveFile('nhsuk-assets', c.req.path.slice('/assets/'.length)));
+  app.route('/', incentivePageRoutes(data, incentives, options));
   app.route('/', pageRoutes(data, options));
   return app;
 }

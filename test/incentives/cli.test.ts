@@ -102,7 +102,7 @@ describe('command registration', () => {
     const program = new Command().exitOverride();
     register(program);
     const inc = program.commands.find((c) => c.name() === 'incentives');
-    expect(inc?.commands.map((c) => c.name())).toEqual(['check', 'calculate', 'project', 'versions', 'envelope']);
+    expect(inc?.commands.map((c) => c.name())).toEqual(['check', 'calculate', 'project', 'versions', 'envelope', 'statement']);
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       writes.push(String(chunk));
       return true;

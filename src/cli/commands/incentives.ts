@@ -1,10 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
 import type { Command } from 'commander';
+import { DashboardData } from '../../server/api/dashboard-data.js';
+import { createApp } from '../../server/app.js';
+import { renderPdf } from '../../server/pdf.js';
 import { loadCodelists } from '../../codelists/load.js';
 import { loadIndicators } from '../../indicators/load.js';
 import { calculateScheme } from '../../programmes/incentives/calculate.js';
 import { envelopeYear, isEnvelopeFile, loadEnvelope } from '../../programmes/incentives/envelope.js';
 import { calculationMarkdown, changesMarkdown, envelopeMarkdown, projectionMarkdown, versionsMarkdown } from '../../programmes/incentives/format.js';
-import { SchemeError, catalogueOf, loadScheme, type IndicatorCatalogue } from '../../programmes/incentives/load-scheme.js';
+import { SchemeError, catalogueOf, checkYear, loadScheme, type IndicatorCatalogue } from '../../programmes/incentives/load-scheme.js';
 import { projectScheme } from '../../programmes/incentives/projection.js';
 import { IncentiveDataError } from '../../programmes/incentives/store-reads.js';
 import { compareStoredVersions, listVersions, storeCalculation } from '../../programmes/incentives/versions.js';
@@ -19,6 +26,8 @@ import { UserError } from '../errors.js';
  *   project --db --scheme --year      "at current trajectory you will earn £X of £Y"
  *   versions --db --scheme --year     list stored versions, or compare two
  *   envelope --file [--year] [--db]   how a yearly envelope is used by its schemes
+ *   statement --db --scheme --year (--network CODE | --all) --out FILE.pdf
+ *                                     a network's payment statement (or the commissioner summary) as PDF
  */
 
 type Format = 'md' | 'json';
@@ -111,6 +120,60 @@ export async function runProject(args: ProjectArgs): Promise<string> {
       });
       return args.format === 'md' ? projectionMarkdown(p) : `${JSON.stringify(p, null, 2)}\n`;
     });
+  });
+}
+
+export interface StatementArgs {
+  db: string;
+  scheme: string;
+  year: number;
+  /** A network code, or null for the commissioner summary of every network. */
+  network: string | null;
+  out: string;
+  /** YYYY-MM: show the projection as of this month (default: the latest month in the store). */
+  month?: string;
+}
+
+/**
+ * Renders the dashboard's statement (or summary) page for the scheme file to PDF through the same
+ * renderPdf path as the dashboard: the app is served on a free local port for the browser.
+ */
+export async function runStatement(args: StatementArgs): Promise<{ bytes: number; path: string }> {
+  const file = resolve(args.scheme);
+  const scheme = await userErrors(async () => {
+    const s = loadScheme(file, defaultCatalogue());
+    checkYear(s, args.year);
+    return s;
+  });
+  return withStore(args.db, async (engine) => {
+    const data = await DashboardData.load(engine);
+    const app = createApp(data, { schemeFiles: [file] });
+    const base = `/incentives/${encodeURIComponent(scheme.id)}/${args.year}`;
+    const query = new URLSearchParams();
+    if (args.month) query.set('month', args.month);
+    if (args.network !== null) query.set('trace', 'open');
+    const path = `${args.network === null ? base : `${base}/networks/${encodeURIComponent(args.network)}`}${query.size ? `?${query.toString()}` : ''}`;
+    // Check in-process first, so a wrong network or month is a clear error without a browser.
+    const check = await app.request(path);
+    if (!check.ok) {
+      const text = await check.text();
+      const message = /<p>([^<]*)<\/p>/.exec(text)?.[1] ?? `HTTP ${check.status}`;
+      const plain = message.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+      if (plain.startsWith('month:')) throw new UserError(`--${plain}`);
+      throw new UserError(args.network === null ? plain : `--network ${args.network}: ${plain}`);
+    }
+    const server: ServerType = await new Promise((ok, fail) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s));
+      s.once('error', fail);
+    });
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const pdf = await renderPdf(`http://127.0.0.1:${port}${path}`);
+      writeFileSync(args.out, pdf);
+      return { bytes: pdf.length, path };
+    } finally {
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
   });
 }
 
@@ -223,5 +286,23 @@ export function register(program: Command): void {
         return format === 'md' ? envelopeMarkdown(env.title, rows, env.otherUses) : `${JSON.stringify({ envelope: env.id, title: env.title, years: rows, other_uses: env.otherUses }, null, 2)}\n`;
       });
       process.stdout.write(out);
+    });
+
+  inc
+    .command('statement')
+    .description("a network's incentive payment statement as PDF (with --all: the commissioner summary across networks)")
+    .requiredOption('--db <file>', 'the DuckDB store file')
+    .requiredOption('--scheme <file>', 'the scheme YAML file')
+    .requiredOption('--year <yyyy>', 'financial year: 2009 is 2009/10')
+    .option('--network <code>', 'the network code')
+    .option('--all', 'the commissioner summary of every network instead of one statement')
+    .option('--month <yyyy-mm>', 'show the projection as of this month (default: the latest month in the store)')
+    .requiredOption('--out <file.pdf>', 'where to write the PDF')
+    .action(async (opts: { db: string; scheme: string; year: string; network?: string; all?: boolean; month?: string; out: string }) => {
+      if ((opts.network === undefined) === (opts.all !== true)) throw new UserError('give either --network CODE or --all');
+      if (opts.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) throw new UserError(`--month must be a month, YYYY-MM, not '${opts.month}'`);
+      const year = parseYear(opts.year);
+      const r = await runStatement({ db: opts.db, scheme: opts.scheme, year, network: opts.network ?? null, out: opts.out, ...(opts.month ? { month: opts.month } : {}) });
+      process.stdout.write(`Wrote the ${opts.network ? `payment statement for ${opts.network}` : 'commissioner summary'} (${year}) to ${opts.out} (${r.bytes.toLocaleString('en-GB')} bytes)\n`);
     });
 }

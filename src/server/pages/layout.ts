@@ -56,7 +56,7 @@ ${picker}
 ${p.body}
 </main>
 </div>
-<footer role="contentinfo" class="gp-footer"><div class="nhsuk-width-container"><p class="nhsuk-body-s">gpnet · synthetic data for demonstration · <a href="/api/openapi.json">API description</a></p></div></footer>
+<footer role="contentinfo" class="gp-footer"><div class="nhsuk-width-container"><p class="nhsuk-body-s">gpnet · synthetic data for demonstration · <a href="/">Dashboard</a> · <a href="/evaluate/study">Programme evaluation</a> · <a href="/incentives">Incentive schemes</a> · <a href="/api/openapi.json">API description</a></p></div></footer>
 <script src="/static/table-sort.js" defer></script>
 </body>
 </html>`;

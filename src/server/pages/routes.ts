@@ -3,6 +3,7 @@ import type { DashboardData } from '../api/dashboard-data.js';
 import { CUSUM, RUN_MONTHS } from '../api/alerts.js';
 import { ApiError } from '../api/errors.js';
 import type { AppOptions } from '../app.js';
+import { evaluationRoutes } from './evaluation.js';
 import { h } from './html.js';
 import { indicatorPage } from './indicator.js';
 import { layout } from './layout.js';
@@ -66,6 +67,7 @@ export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
     const q = pageQuery(c);
     return respond(c, data, indicatorPage(data, c.req.param('id'), q.month, q.network), q);
   });
+  r.route('/evaluate', evaluationRoutes(data));
   r.get('/about/alerts', (c) =>
     c.html(
       layout({

@@ -1,0 +1,123 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { loadCodelists } from '../../codelists/load.js';
+import { loadIndicators } from '../../indicators/load.js';
+import { calculateScheme } from '../../programmes/incentives/calculate.js';
+import type { Calculation } from '../../programmes/incentives/calculation-types.js';
+import { isEnvelopeFile } from '../../programmes/incentives/envelope.js';
+import { SchemeError, catalogueOf, loadScheme, type IndicatorCatalogue } from '../../programmes/incentives/load-scheme.js';
+import { projectScheme, type Projection } from '../../programmes/incentives/projection.js';
+import type { Scheme } from '../../programmes/incentives/scheme.js';
+import { IncentiveDataError } from '../../programmes/incentives/store-reads.js';
+import type { Engine } from '../../store/engine.js';
+import { ApiError } from './errors.js';
+
+/** The project's shipped scheme files (schemes/*.yaml, envelopes excluded). */
+export const DEFAULT_SCHEME_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemes');
+
+export function shippedSchemeFiles(dir: string = DEFAULT_SCHEME_DIR): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+    .sort()
+    .map((n) => join(dir, n))
+    .filter((f) => !isEnvelopeFile(f));
+}
+
+/**
+ * The incentive schemes the dashboard shows, loaded once, and their calculations (dry runs of
+ * `gpnet incentives calculate`: nothing is stored), kept in memory because the store does not
+ * change while the dashboard serves it.
+ */
+export class IncentiveService {
+  private loaded: Scheme[] | null = null;
+  private catalogueValue: IndicatorCatalogue | null = null;
+  private readonly calculations = new Map<string, Promise<Calculation>>();
+  private readonly projections = new Map<string, Promise<Projection>>();
+
+  constructor(
+    readonly engine: Engine,
+    private readonly files: readonly string[] = shippedSchemeFiles(),
+  ) {}
+
+  catalogue(): IndicatorCatalogue {
+    this.catalogueValue ??= catalogueOf(loadIndicators(loadCodelists()));
+    return this.catalogueValue;
+  }
+
+  schemes(): Scheme[] {
+    if (!this.loaded) {
+      // A bad shipped scheme file is the server's fault: the error (file, line, field) is logged as a 500.
+      this.loaded = this.files.map((f) => loadScheme(f, this.catalogue()));
+    }
+    return this.loaded;
+  }
+
+  /** The scheme and a year it runs (404 otherwise). */
+  scheme(id: string, year: string): { scheme: Scheme; year: number } {
+    const scheme = this.schemes().find((s) => s.id === id);
+    if (!scheme) throw new ApiError(404, 'not_found', `no incentive scheme ${id}; schemes: ${this.schemes().map((s) => s.id).join(', ')}`);
+    if (!/^\d{4}$/.test(year)) throw new ApiError(400, 'bad_request', `year must be a financial year such as 2009 (for 2009/10), not ${year}`);
+    const y = Number(year);
+    if (y < scheme.years.from || y > scheme.years.to) throw new ApiError(404, 'not_found', `${scheme.id} runs for ${scheme.years.from} to ${scheme.years.to}, not ${y}`);
+    return { scheme, year: y };
+  }
+
+  calculation(scheme: Scheme, year: number): Promise<Calculation> {
+    const key = `${scheme.id}\u0000${year}`;
+    let p = this.calculations.get(key);
+    if (!p) {
+      p = dataErrors(() => calculateScheme(this.engine, scheme, year, this.catalogue()));
+      p.catch(() => this.calculations.delete(key));
+      this.calculations.set(key, p);
+    }
+    return p;
+  }
+
+  projection(scheme: Scheme, year: number, asOf: string): Promise<Projection> {
+    const key = `${scheme.id}\u0000${year}\u0000${asOf}`;
+    let p = this.projections.get(key);
+    if (!p) {
+      p = dataErrors(() => projectScheme(this.engine, scheme, year, this.catalogue(), { asOf }));
+      p.catch(() => this.projections.delete(key));
+      this.projections.set(key, p);
+    }
+    return p;
+  }
+}
+
+async function dataErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof IncentiveDataError || err instanceof SchemeError) throw new ApiError(404, 'not_found', err.message);
+    throw err;
+  }
+}
+
+/** JSON: /api/incentives (schemes), /api/incentives/SCHEME/YEAR (the calculation), …/networks/CODE (one network's outcome). */
+export function incentiveApiRoutes(service: IncentiveService): Hono {
+  const api = new Hono();
+  api.get('/', (c) =>
+    c.json(service.schemes().map((s) => ({ id: s.id, title: s.title, years: s.years, file: s.file.slice(s.file.lastIndexOf('/') + 1), hash: s.hash }))),
+  );
+  api.get('/:scheme/:year', async (c) => {
+    const { scheme, year } = service.scheme(c.req.param('scheme'), c.req.param('year'));
+    return c.json(await service.calculation(scheme, year));
+  });
+  api.get('/:scheme/:year/networks/:code', async (c) => {
+    const { scheme, year } = service.scheme(c.req.param('scheme'), c.req.param('year'));
+    const calc = await service.calculation(scheme, year);
+    const net = calc.networks.find((n) => n.code === c.req.param('code'));
+    if (!net) throw new ApiError(404, 'unknown_organisation', `${c.req.param('code')} is not a network in ${scheme.id} ${year}`);
+    return c.json(net);
+  });
+  return api;
+}
