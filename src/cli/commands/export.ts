@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RESULT_COLUMNS } from '../../indicators/results.js';
 import type { Engine, Row, SqlValue } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
 import { csvField } from '../../util/csv.js';
 import { UserError } from '../errors.js';
+import { addStoreOptions, describeStore, storeLocation, type StoreOptions } from '../store-option.js';
 
 /**
  * `gpnet export results --db FILE --format csv|json [--indicator ID] [--org CODE]`: prints stored
@@ -51,17 +51,13 @@ export function formatResults(rows: readonly Row[], format: ExportFormat): strin
 
 export function register(program: Command): void {
   const exp = program.command('export').description('export data from the store');
-  exp
-    .command('results')
-    .description('print stored indicator results (practices, networks, collaboration) as CSV or JSON')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+  addStoreOptions(exp.command('results').description('print stored indicator results (practices, networks, collaboration) as CSV or JSON'))
     .requiredOption('--format <format>', 'csv or json')
     .option('--indicator <id>', 'only this indicator')
     .option('--org <code>', 'only this organisation (practice, network or collaboration code)')
-    .action(async (opts: { db: string; format: string; indicator?: string; org?: string }) => {
+    .action(async (opts: StoreOptions & { format: string; indicator?: string; org?: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'json') throw new UserError(`--format must be csv or json, not '${opts.format}'`);
-      if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db}`);
-      const store = await openStore({ db: opts.db });
+      const store = await openStore(storeLocation(opts));
       try {
         const filter: ResultFilter = {
           ...(opts.indicator !== undefined ? { indicator: opts.indicator } : {}),
@@ -72,7 +68,7 @@ export function register(program: Command): void {
           const what = [filter.indicator !== undefined ? `indicator ${filter.indicator}` : '', filter.org !== undefined ? `organisation ${filter.org}` : '']
             .filter(Boolean)
             .join(' and ');
-          throw new UserError(`no stored results for ${what} in ${opts.db} (run gpnet measure first, or check the id)`);
+          throw new UserError(`no stored results for ${what} in ${describeStore(opts)} (run gpnet measure first, or check the id)`);
         }
         await writeOut(formatResults(rows, opts.format));
       } finally {

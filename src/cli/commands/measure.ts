@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CodelistError, loadCodelists } from '../../codelists/load.js';
 import { DefinitionError, loadIndicators } from '../../indicators/load.js';
@@ -7,6 +6,7 @@ import { IncompleteBatchError, assertNoIncompleteBatches } from '../../store/int
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
 import { makeProgress } from '../progress.js';
+import { addStoreOptions, storeLocation, type StoreOptions } from '../store-option.js';
 
 /**
  * `gpnet measure --db FILE [--from YYYY-MM --to YYYY-MM] [--indicator ID…]`: computes the
@@ -19,15 +19,14 @@ export function formatMeasureSummary(s: MeasureSummary): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('measure')
-    .description('compute the indicators at every month end and store the results (practices, networks, collaboration)')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+  addStoreOptions(
+    program.command('measure').description('compute the indicators at every month end and store the results (practices, networks, collaboration)'),
+  )
     .option('--from <YYYY-MM>', 'first month (default: the earliest registration month)')
     .option('--to <YYYY-MM>', 'last month (default: the latest event month)')
     .option('--indicator <id...>', 'only these indicators (repeatable; default: all)')
-    .action(async (opts: { db: string; from?: string; to?: string; indicator?: string[] }) => {
-      if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db} (create one with gpnet generate or gpnet import csv)`);
+    .action(async (opts: StoreOptions & { from?: string; to?: string; indicator?: string[] }) => {
+      const location = storeLocation(opts);
       let codelists;
       let indicators;
       try {
@@ -37,7 +36,7 @@ export function register(program: Command): void {
         if (err instanceof CodelistError || err instanceof DefinitionError) throw new UserError(err.message);
         throw err;
       }
-      const store = await openStore({ db: opts.db });
+      const store = await openStore(location);
       const progress = makeProgress();
       try {
         await assertNoIncompleteBatches(store);

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { StoreLocation } from '../store/open.js';
+import { UserError } from './errors.js';
+
+/** The options every store-reading command takes: a DuckDB file (the default engine) or PostgreSQL. */
+export interface StoreOptions {
+  db?: string;
+  pg?: string;
+}
+
+export function addStoreOptions(cmd: Command): Command {
+  return cmd
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database');
+}
+
+/** Checks that exactly one store was given (and that a DuckDB file exists) and returns where it is. */
+export function storeLocation(opts: StoreOptions, hint = 'create one with gpnet generate or gpnet import csv'): StoreLocation {
+  if (opts.db && opts.pg) throw new UserError('give one store: --db FILE or --pg postgres://…, not both');
+  if (opts.pg) {
+    if (!/^postgres(ql)?:\/\//.test(opts.pg)) throw new UserError(`--pg must be a postgres:// connection URL (got ${describeStore(opts)})`);
+    return { pg: opts.pg };
+  }
+  if (!opts.db) throw new UserError('give the store: --db FILE (DuckDB) or --pg postgres://… (PostgreSQL)');
+  if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db} (${hint})`);
+  return { db: opts.db };
+}
+
+/** The store for messages: the file, or the URL without its password. */
+export function describeStore(opts: StoreOptions): string {
+  if (opts.db) return opts.db;
+  return (opts.pg ?? '').replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}
