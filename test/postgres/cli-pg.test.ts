@@ -3,13 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyStore } from '../../src/store/copy-store.js';
-import { DuckDBEngine } from '../../src/store/duckdb/duckdb-engine.js';
-import { PostgresEngine } from '../../src/store/postgres/postgres-engine.js';
 import { type PgServer, startPgServer } from './pg-server.js';
 
-// `gpnet measure` and `gpnet export results` against a PostgreSQL store (--pg), as a user runs
-// them: the exported results equal those of the same data measured in DuckDB (--db).
+// `gpnet copy` a generated DuckDB store into PostgreSQL, then `gpnet measure` and `gpnet export
+// results` against it (--pg), as a user runs them: the exported results equal those of the same data measured in DuckDB (--db).
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'gpnet-cli-pg-'));
 let server: PgServer;
@@ -25,14 +22,9 @@ beforeAll(async () => {
   server = await startPgServer();
   pgUrl = await server.createDatabase('cli_pg');
   expect(gpnet('generate', '--patients', '3000', '--seed', '5', '--db', db).status).toBe(0);
-  const duck = await DuckDBEngine.open(db);
-  const pg = await PostgresEngine.open(pgUrl);
-  try {
-    await copyStore(duck, pg);
-  } finally {
-    await duck.close();
-    await pg.close();
-  }
+  const copied = gpnet('copy', '--db', db, '--to-pg', pgUrl);
+  expect(copied.stderr).toBe('');
+  expect(copied.stdout).toMatch(/^copied [\d,]+ rows from /);
 }, 300_000);
 
 afterAll(async () => {
@@ -57,6 +49,12 @@ describe('the CLI on a PostgreSQL store', () => {
         .split('\n')
         .map((l) => l.replace(/-?\d+\.\d+(e-?\d+)?/g, (x) => Number(x).toPrecision(9)));
     expect(round(fromPg.stdout)).toEqual(round(fromDuck.stdout));
+  });
+
+  it('refuses to copy into a store that already holds data', () => {
+    const again = gpnet('copy', '--db', db, '--to-pg', pgUrl);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/replace|not empty|holds/i);
   });
 
   it('refuses both stores at once, a non-postgres URL, and a missing DuckDB file', () => {

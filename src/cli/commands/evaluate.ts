@@ -43,6 +43,7 @@ const CliOptions = z.object({
   series: z.string().min(1).optional(),
   comparatorSeries: z.string().min(1).optional(),
   db: z.string().min(1).optional(),
+  pg: z.string().regex(/^postgres(ql)?:\/\//, '--pg must be a postgres:// connection URL').optional(),
   indicator: z.string().min(1).optional(),
   org: z.string().min(1).optional(),
   comparator: z.string().min(1).optional(),
@@ -64,7 +65,8 @@ const CliOptions = z.object({
 
 const StudyCliOptions = z.object({
   study: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, '--study must be a study id such as tower-hamlets (a file programmes/ID.yaml)'),
-  db: z.string({ error: '--study needs --db FILE, the store holding the collaboration and its results' }).min(1),
+  db: z.string().min(1).optional(),
+  pg: z.string().regex(/^postgres(ql)?:\/\//, '--pg must be a postgres:// connection URL').optional(),
   org: z.string().min(1).optional(),
   comparator: z.string().min(1).optional(),
   costs: z.string().min(1).optional(),
@@ -89,6 +91,7 @@ export interface EvaluateCliOptions {
   series?: string;
   comparatorSeries?: string;
   db?: string;
+  pg?: string;
   indicator?: string;
   org?: string;
   comparator?: string;
@@ -120,8 +123,9 @@ function parseOptions(raw: unknown): z.output<typeof CliOptions> {
   }
   const o = parsed.data;
   if (o.format === 'pdf' && !o.out) throw new UserError('--format pdf writes a file: give --out FILE.pdf');
-  if (o.series && o.db) throw new UserError('give either --series FILE.csv or --db FILE with --indicator and --org, not both');
-  if (!o.series && !o.db) throw new UserError('nothing to evaluate: give --series FILE.csv, or --db FILE with --indicator ID and --org CODE');
+  if (o.db && o.pg) throw new UserError('give one store: --db FILE or --pg postgres://…, not both');
+  if (o.series && (o.db || o.pg)) throw new UserError('give either --series FILE.csv or --db FILE with --indicator and --org, not both');
+  if (!o.series && !o.db && !o.pg) throw new UserError('nothing to evaluate: give --series FILE.csv, or --db FILE with --indicator ID and --org CODE');
   if (o.series) {
     for (const [flag, v] of [['--indicator', o.indicator], ['--org', o.org], ['--comparator', o.comparator]] as const) {
       if (v !== undefined) throw new UserError(`${flag} is for the store (--db); with --series give a comparator file with --comparator-series`);
@@ -151,7 +155,7 @@ function evaluationOptions(o: z.output<typeof CliOptions>): EvaluationOptions {
 }
 
 async function fromStore(o: z.output<typeof CliOptions>, deps: EvaluateDeps): Promise<EvaluationReport> {
-  const store = deps.store ?? (await openStore({ db: o.db! }));
+  const store = deps.store ?? (await openStore(o.pg ? { pg: o.pg } : { db: o.db! }));
   try {
     const indicator = await findIndicator(store, o.indicator!);
     const series = await readOrganisationSeries(store, indicator, o.org!);
@@ -161,7 +165,7 @@ async function fromStore(o: z.output<typeof CliOptions>, deps: EvaluateDeps): Pr
       comparator,
       intervention: o.intervention,
       options: evaluationOptions(o),
-      source: { source: 'store', db: o.db!, indicator: indicator.id, org: o.org! },
+      source: { source: 'store', db: o.db ?? o.pg!.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@'), indicator: indicator.id, org: o.org! },
     });
   } finally {
     if (!deps.store) await store.close();
@@ -206,6 +210,8 @@ function parseStudyOptions(raw: EvaluateCliOptions): z.output<typeof StudyCliOpt
   const parsed = StudyCliOptions.safeParse(raw);
   if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message);
   if (parsed.data.format === 'pdf' && !parsed.data.out) throw new UserError('--format pdf writes a file: give --out FILE.pdf');
+  if (!parsed.data.db && !parsed.data.pg) throw new UserError('--study needs --db FILE (or --pg postgres://…), the store holding the collaboration and its results');
+  if (parsed.data.db && parsed.data.pg) throw new UserError('give one store: --db FILE or --pg postgres://…, not both');
   return parsed.data;
 }
 
@@ -227,7 +233,7 @@ export async function studyReport(raw: EvaluateCliOptions, deps: StudyDeps = {})
     if (err instanceof CodelistError || err instanceof DefinitionError) throw new UserError(err.message);
     throw err;
   }
-  const store = deps.store ?? (await openStore({ db: o.db }));
+  const store = deps.store ?? (await openStore(o.pg ? { pg: o.pg } : { db: o.db! }));
   try {
     const costs = o.costs ? readCostsFile(o.costs, study.programmes.map((p) => p.id)) : undefined;
     return await evaluateStudy(store, study, indicators, catalogueOf(indicators), {
@@ -291,6 +297,7 @@ export function register(program: Command): void {
     .option('--series <file>', 'CSV with period and value, count, or numerator and denominator columns')
     .option('--comparator-series <file>', 'CSV of a comparator series (same layout) for a comparative model')
     .option('--db <file>', 'the DuckDB store (with --indicator and --org)')
+    .option('--pg <url>', 'a PostgreSQL store instead of --db: postgres://user@host:port/database')
     .option('--indicator <id>', 'indicator whose monthly results to evaluate (store mode)')
     .option('--org <code>', 'organisation whose results to evaluate (store mode)')
     .option('--comparator <code>', 'a benchmark (e.g. ENG) or another organisation as comparator (store mode); with --study a comma-separated list (default every benchmark)')

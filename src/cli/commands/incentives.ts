@@ -18,6 +18,12 @@ import { compareStoredVersions, listVersions, storeCalculation } from '../../pro
 import type { Engine } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
+import { storeLocation, type StoreOptions } from '../store-option.js';
+
+/** The store options exactly as given (so that missing and doubled stores are reported by storeLocation). */
+function storeArgs(o: StoreOptions): StoreOptions {
+  return { ...(o.db !== undefined ? { db: o.db } : {}), ...(o.pg !== undefined ? { pg: o.pg } : {}) };
+}
 
 /**
  * `gpnet incentives …`: network incentive schemes (docs/INCENTIVES.md).
@@ -67,8 +73,8 @@ async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function withStore<T>(db: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await openStore({ db });
+async function withStore<T>(store: StoreOptions, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await openStore(storeLocation(store));
   try {
     return await fn(engine);
   } finally {
@@ -77,7 +83,8 @@ async function withStore<T>(db: string, fn: (engine: Engine) => Promise<T>): Pro
 }
 
 export interface CalculateArgs {
-  db: string;
+  db?: string;
+  pg?: string;
   scheme: string;
   year: number;
   format: Format;
@@ -90,7 +97,7 @@ export async function runCalculate(args: CalculateArgs): Promise<string> {
   return userErrors(async () => {
     const catalogue = args.catalogue ?? defaultCatalogue();
     const scheme = loadScheme(args.scheme, catalogue);
-    return withStore(args.db, async (engine) => {
+    return withStore(args, async (engine) => {
       const calc = await calculateScheme(engine, scheme, args.year, catalogue);
       const stored = args.dryRun ? null : await storeCalculation(engine, calc);
       if (args.format === 'md') return calculationMarkdown(calc, stored);
@@ -100,7 +107,8 @@ export async function runCalculate(args: CalculateArgs): Promise<string> {
 }
 
 export interface ProjectArgs {
-  db: string;
+  db?: string;
+  pg?: string;
   scheme: string;
   year: number;
   format: Format;
@@ -113,7 +121,7 @@ export async function runProject(args: ProjectArgs): Promise<string> {
   return userErrors(async () => {
     const catalogue = args.catalogue ?? defaultCatalogue();
     const scheme = loadScheme(args.scheme, catalogue);
-    return withStore(args.db, async (engine) => {
+    return withStore(args, async (engine) => {
       const p = await projectScheme(engine, scheme, args.year, catalogue, {
         ...(args.asOf ? { asOf: args.asOf } : {}),
         ...(args.months ? { months: args.months } : {}),
@@ -124,7 +132,8 @@ export async function runProject(args: ProjectArgs): Promise<string> {
 }
 
 export interface StatementArgs {
-  db: string;
+  db?: string;
+  pg?: string;
   scheme: string;
   year: number;
   /** A network code, or null for the commissioner summary of every network. */
@@ -145,7 +154,7 @@ export async function runStatement(args: StatementArgs): Promise<{ bytes: number
     checkYear(s, args.year);
     return s;
   });
-  return withStore(args.db, async (engine) => {
+  return withStore(args, async (engine) => {
     const data = await DashboardData.load(engine);
     const app = createApp(data, { schemeFiles: [file] });
     const base = `/incentives/${encodeURIComponent(scheme.id)}/${args.year}`;
@@ -204,30 +213,32 @@ export function register(program: Command): void {
   inc
     .command('calculate')
     .description('calculate a scheme for a financial year, store it as a version and show the change from the previous version')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--scheme <file>', 'the scheme YAML file')
     .requiredOption('--year <yyyy>', 'financial year: 2009 is 2009/10 (1 April 2009 – 31 March 2010)')
     .option('--format <format>', 'json or md', 'md')
     .option('--dry-run', 'calculate without storing a version')
-    .action(async (opts: { db: string; scheme: string; year: string; format: string; dryRun?: boolean }) => {
-      const out = await runCalculate({ db: opts.db, scheme: opts.scheme, year: parseYear(opts.year), format: parseFormat(opts.format), dryRun: opts.dryRun === true });
+    .action(async (opts: StoreOptions & { scheme: string; year: string; format: string; dryRun?: boolean }) => {
+      const out = await runCalculate({ ...storeArgs(opts), scheme: opts.scheme, year: parseYear(opts.year), format: parseFormat(opts.format), dryRun: opts.dryRun === true });
       process.stdout.write(out);
     });
 
   inc
     .command('project')
     .description('at current trajectory, what each network will earn: a linear trend of recent months extrapolated to the measurement dates')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--scheme <file>', 'the scheme YAML file')
     .requiredOption('--year <yyyy>', 'financial year: 2009 is 2009/10')
     .option('--as-of <yyyy-mm>', 'project from this month (default: the latest month measured)')
     .option('--months <n>', 'how many recent months the trend is fitted to', '6')
     .option('--format <format>', 'json or md', 'md')
-    .action(async (opts: { db: string; scheme: string; year: string; asOf?: string; months: string; format: string }) => {
+    .action(async (opts: StoreOptions & { scheme: string; year: string; asOf?: string; months: string; format: string }) => {
       const months = Number(opts.months);
       if (!Number.isInteger(months) || months < 1) throw new UserError(`--months must be a whole number of at least 1, not '${opts.months}'`);
       const out = await runProject({
-        db: opts.db,
+        ...storeArgs(opts),
         scheme: opts.scheme,
         year: parseYear(opts.year),
         format: parseFormat(opts.format),
@@ -240,17 +251,18 @@ export function register(program: Command): void {
   inc
     .command('versions')
     .description('list the stored versions of a calculation, or compare two of them')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--scheme <file>', 'the scheme YAML file')
     .requiredOption('--year <yyyy>', 'financial year')
     .option('--compare <from:to>', 'two version numbers, e.g. 1:2')
     .option('--format <format>', 'json or md', 'md')
-    .action(async (opts: { db: string; scheme: string; year: string; compare?: string; format: string }) => {
+    .action(async (opts: StoreOptions & { scheme: string; year: string; compare?: string; format: string }) => {
       const year = parseYear(opts.year);
       const format = parseFormat(opts.format);
       const out = await userErrors(async () => {
         const scheme = loadScheme(opts.scheme, defaultCatalogue());
-        return withStore(opts.db, async (engine) => {
+        return withStore(opts, async (engine) => {
           if (opts.compare) {
             const m = /^(\d+):(\d+)$/.exec(opts.compare);
             if (!m) throw new UserError(`--compare must be two version numbers, FROM:TO, not '${opts.compare}'`);
@@ -272,12 +284,13 @@ export function register(program: Command): void {
     .requiredOption('--file <file>', 'the envelope YAML file')
     .option('--year <yyyy>', 'one financial year (default: every year of the envelope)')
     .option('--db <file>', 'a store, to count the networks of per-network pots')
+    .option('--pg <url>', 'a PostgreSQL store instead of --db')
     .option('--format <format>', 'json or md', 'md')
-    .action(async (opts: { file: string; year?: string; db?: string; format: string }) => {
+    .action(async (opts: StoreOptions & { file: string; year?: string; format: string }) => {
       const format = parseFormat(opts.format);
       const out = await userErrors(async () => {
-        const networks = opts.db
-          ? await withStore(opts.db, async (e) => Number((await e.all<{ n: number }>("SELECT COUNT(*) AS n FROM organisation WHERE kind = 'network'"))[0]?.n ?? 0))
+        const networks = opts.db || opts.pg
+          ? await withStore(opts, async (e) => Number((await e.all<{ n: number }>("SELECT COUNT(*) AS n FROM organisation WHERE kind = 'network'"))[0]?.n ?? 0))
           : null;
         const env = loadEnvelope(opts.file, defaultCatalogue(), networks);
         const years = opts.year ? [parseYear(opts.year)] : Array.from({ length: env.years.to - env.years.from + 1 }, (_, i) => env.years.from + i);
@@ -291,18 +304,19 @@ export function register(program: Command): void {
   inc
     .command('statement')
     .description("a network's incentive payment statement as PDF (with --all: the commissioner summary across networks)")
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--scheme <file>', 'the scheme YAML file')
     .requiredOption('--year <yyyy>', 'financial year: 2009 is 2009/10')
     .option('--network <code>', 'the network code')
     .option('--all', 'the commissioner summary of every network instead of one statement')
     .option('--month <yyyy-mm>', 'show the projection as of this month (default: the latest month in the store)')
     .requiredOption('--out <file.pdf>', 'where to write the PDF')
-    .action(async (opts: { db: string; scheme: string; year: string; network?: string; all?: boolean; month?: string; out: string }) => {
+    .action(async (opts: StoreOptions & { scheme: string; year: string; network?: string; all?: boolean; month?: string; out: string }) => {
       if ((opts.network === undefined) === (opts.all !== true)) throw new UserError('give either --network CODE or --all');
       if (opts.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) throw new UserError(`--month must be a month, YYYY-MM, not '${opts.month}'`);
       const year = parseYear(opts.year);
-      const r = await runStatement({ db: opts.db, scheme: opts.scheme, year, network: opts.network ?? null, out: opts.out, ...(opts.month ? { month: opts.month } : {}) });
+      const r = await runStatement({ ...storeArgs(opts), scheme: opts.scheme, year, network: opts.network ?? null, out: opts.out, ...(opts.month ? { month: opts.month } : {}) });
       process.stdout.write(`Wrote the ${opts.network ? `payment statement for ${opts.network}` : 'commissioner summary'} (${year}) to ${opts.out} (${r.bytes.toLocaleString('en-GB')} bytes)\n`);
     });
 }

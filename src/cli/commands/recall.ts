@@ -14,6 +14,7 @@ import { type Worklist, buildWorklist } from '../../programmes/recall/worklist.j
 import type { Engine } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
+import { storeLocation, type StoreOptions } from '../store-option.js';
 
 /**
  * `gpnet recall …`: call and recall worklists (docs/RECALL.md). Practice-scoped: every command
@@ -72,8 +73,9 @@ async function openWaiting(db: string): Promise<Engine> {
   }
 }
 
-async function withStore<T>(db: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await openWaiting(db);
+async function withStore<T>(store: StoreOptions, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const location = storeLocation(store);
+  const engine = location.pg ? await openStore(location) : await openWaiting(location.db as string);
   try {
     return await fn(engine);
   } catch (err) {
@@ -113,16 +115,17 @@ export function register(program: Command): void {
   recall
     .command('list')
     .description("a practice's worklist for one programme at a month end")
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--practice <code>', 'the practice (ODS code)')
     .requiredOption('--programme <id>', 'the recall programme (see gpnet recall programmes)')
     .option('--month <YYYY-MM>', 'the month (default: the latest month of data)')
     .option('--status <status>', 'overdue, due_soon or all', 'all')
     .option('--format <format>', 'csv, json or table', 'table')
-    .action(async (opts: { db: string; practice: string; programme: string; month?: string; status: string; format: string }) => {
+    .action(async (opts: StoreOptions & { practice: string; programme: string; month?: string; status: string; format: string }) => {
       const format = oneOf('--format', opts.format, ['csv', 'json', 'table'] as const);
       const lib = library();
-      await withStore(opts.db, async (engine) => {
+      await withStore(opts, async (engine) => {
         const list = await worklist(engine, lib, opts);
         if (format === 'json') process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else if (format === 'csv') process.stdout.write(worklistCsv(list));
@@ -133,7 +136,8 @@ export function register(program: Command): void {
   recall
     .command('log')
     .description('record an invitation, its outcome or a personalised care adjustment')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--practice <code>', 'the practice (ODS code)')
     .requiredOption('--patient <id>', 'the patient id')
     .requiredOption('--programme <id>', 'the recall programme')
@@ -142,7 +146,7 @@ export function register(program: Command): void {
     .option('--adjustment <kind>', `personalised care adjustment: ${ADJUSTMENTS.join(' | ')}`)
     .option('--date <YYYY-MM-DD>', 'when it happened (default: today)')
     .option('--note <text>', 'free text (no more than 500 characters)')
-    .action(async (opts: { db: string; practice: string; patient: string; programme: string; method?: string; outcome?: string; adjustment?: string; date?: string; note?: string }) => {
+    .action(async (opts: StoreOptions & { practice: string; patient: string; programme: string; method?: string; outcome?: string; adjustment?: string; date?: string; note?: string }) => {
       const method = oneOf<Method>('--method', opts.method, METHODS);
       const outcome = oneOf<Outcome>('--outcome', opts.outcome, OUTCOMES);
       const adjustment = oneOf<Adjustment>('--adjustment', opts.adjustment, ADJUSTMENTS);
@@ -152,7 +156,7 @@ export function register(program: Command): void {
       const date = dateOption(opts.date);
       const lib = library();
       const p = findProgramme(lib, opts.programme);
-      await withStore(opts.db, async (engine) => {
+      await withStore(opts, async (engine) => {
         await practiceName(engine, opts.practice);
         if (!(await registeredAt(engine, patient, opts.practice))) throw new UserError(`patient ${patient} has never been registered at ${opts.practice}`);
         await logOutreach(engine, [{ practice: opts.practice, patient_id: patient, programme: p.programme.id, date, method, outcome, adjustment, note: opts.note ?? null }]);
@@ -165,7 +169,8 @@ export function register(program: Command): void {
   batch
     .command('create')
     .description('save a batch of worklist rows and export it as CSV (and an SMS outbox)')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--practice <code>', 'the practice (ODS code)')
     .requiredOption('--programme <id>', 'the recall programme')
     .requiredOption('--method <method>', 'letter | sms | phone')
@@ -175,11 +180,11 @@ export function register(program: Command): void {
     .option('--status <status>', 'overdue, due_soon or all', 'all')
     .option('--limit <n>', 'at most this many patients, in priority order')
     .option('--include-defaulters', 'include defaulters (3 unanswered invitations; default: left for clinician follow-up)')
-    .action(async (opts: { db: string; practice: string; programme: string; method: string; csv: string; sms?: string; month?: string; status: string; limit?: string; includeDefaulters?: boolean }) => {
+    .action(async (opts: StoreOptions & { practice: string; programme: string; method: string; csv: string; sms?: string; month?: string; status: string; limit?: string; includeDefaulters?: boolean }) => {
       const method = oneOf<BatchMethod>('--method', opts.method, ['letter', 'sms', 'phone']) as BatchMethod;
       const limit = opts.limit === undefined ? Number.POSITIVE_INFINITY : positiveInt('--limit', opts.limit);
       const lib = library();
-      await withStore(opts.db, async (engine) => {
+      await withStore(opts, async (engine) => {
         const list = await worklist(engine, lib, opts);
         const rows = list.rows.filter((r) => opts.includeDefaulters || !r.defaulter).slice(0, limit);
         const id = await createBatch(engine, list, rows, method);
@@ -191,14 +196,15 @@ export function register(program: Command): void {
   batch
     .command('sent')
     .description('mark a batch as sent: logs one invitation per patient')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--practice <code>', 'the practice (ODS code)')
     .requiredOption('--batch <id>', 'the batch id')
     .option('--date <YYYY-MM-DD>', 'when it was sent (default: today)')
-    .action(async (opts: { db: string; practice: string; batch: string; date?: string }) => {
+    .action(async (opts: StoreOptions & { practice: string; batch: string; date?: string }) => {
       const id = positiveInt('--batch', opts.batch);
       const date = dateOption(opts.date);
-      await withStore(opts.db, async (engine) => {
+      await withStore(opts, async (engine) => {
         const b = await readBatch(engine, id);
         if (b.practice !== opts.practice) throw new UserError(`batch ${id} belongs to another practice`);
         const n = await markBatchSent(engine, id, date);
