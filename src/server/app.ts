@@ -7,16 +7,23 @@ import { incentivePageRoutes } from './pages/incentives.js';
 import { scalar } from '../store/engine.js';
 import { pageRoutes } from './pages/routes.js';
 import { dashboardCss, readUnder } from './static-assets.js';
+import { installAuth, type AuthConfig } from './auth/middleware.js';
 
 export interface AppOptions {
   /** Renders a network's feedback report to PDF (needs chromium); absent → the PDF link is not offered. */
   renderPdf?: (path: string) => Promise<Uint8Array>;
   /** Incentive scheme files shown under /incentives (default: the project's schemes/*.yaml). */
   schemeFiles?: readonly string[];
+  /**
+   * Who may see what; see src/server/auth and docs/SECURITY.md. `gpnet serve` passes sign-in,
+   * `--open`/`gpnet demo` the open demo, and CLI tools rendering PDFs in-process pass 'internal'
+   * (no sign-in, loopback only, read-only). There is no default: every caller chooses.
+   */
+  auth: AuthConfig;
 }
 
 /** The whole web application: JSON API under /api, pages at /, static files. */
-export function createApp(data: DashboardData, options: AppOptions = {}): Hono {
+export function createApp(data: DashboardData, options: AppOptions): Hono {
   const app = new Hono();
   app.onError((err, c) => {
     if (err instanceof ApiError) {
@@ -26,6 +33,8 @@ export function createApp(data: DashboardData, options: AppOptions = {}): Hono {
     console.error(err);
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
   });
+  // Before every route: body limit, sessions, CSRF, the route → scope table, the audit log.
+  installAuth(app, data.engine, data.orgs, options.auth);
   // The store is asked at most once a second; a burst of health checks shares the answer.
   let lastCheck: { at: number; check: Promise<unknown> } | null = null;
   app.get('/healthz', async (c) => {

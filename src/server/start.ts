@@ -4,6 +4,8 @@ import type { Engine } from '../store/engine.js';
 import { DashboardData } from './api/dashboard-data.js';
 import { createApp } from './app.js';
 import { renderPdf } from './pdf.js';
+import { OpenModeRefused, assertOpenModeAllowed, isLoopbackHost } from './auth/open-mode.js';
+import { RenderTickets } from './auth/render-tickets.js';
 
 export interface RunningServer {
   url: string;
@@ -11,13 +13,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Loads the store's results and serves the dashboard; port 0 picks a free port. */
-export async function startServer(engine: Engine, opts: { port: number; host: string; pdf?: boolean }): Promise<RunningServer> {
+/**
+ * Loads the store's results and serves the dashboard; port 0 picks a free port.
+ * access: 'sign-in' (gpnet serve); 'open', the demo, refused off loopback or on non-synthetic
+ * data; 'internal' (the default, for CLI tools rendering PDFs), refused off loopback.
+ */
+export async function startServer(engine: Engine, opts: { port: number; host: string; pdf?: boolean; access: 'sign-in' | 'open' | 'internal' }): Promise<RunningServer> {
+  const access = opts.access;
+  if (access === 'open') await assertOpenModeAllowed(engine, opts.host);
+  if (access === 'internal' && !isLoopbackHost(opts.host)) throw new OpenModeRefused(`a server without sign-in listens on loopback only (got --host ${opts.host})`);
   const data = await DashboardData.load(engine);
   let base = '';
-  const app = createApp(data, opts.pdf === false ? {} : { renderPdf: (path) => renderPdf(`${base}${path}`) });
+  const tickets = new RenderTickets();
+  const auth = access === 'sign-in' ? ({ mode: 'sign-in', renderTickets: tickets } as const) : ({ mode: access } as const);
+  const app = createApp(data, opts.pdf === false ? { auth } : { auth, renderPdf: (path) => renderPdf(`${base}${tickets.pathFor(path)}`) });
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolve(s));
+    const s = serve({ fetch: tickets.wrapFetch(app.fetch), port: opts.port, hostname: opts.host }, () => resolve(s));
     s.once('error', reject);
   });
   const addr = server.address() as AddressInfo;

@@ -227,6 +227,40 @@ CREATE TABLE incentive_component (
 );
 `),
   },
+  {
+    version: 4,
+    name: 'users, sessions and the audit log',
+    sql: `
+CREATE TABLE app_user (
+  username         VARCHAR PRIMARY KEY,
+  password_hash    VARCHAR NOT NULL,
+  role             VARCHAR NOT NULL CHECK (role IN ('practice', 'network', 'commissioner', 'evaluator', 'admin')),
+  org              VARCHAR,
+  created_at       VARCHAR NOT NULL,
+  failed_attempts  INTEGER NOT NULL DEFAULT 0,
+  locked_until_ms  BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE app_session (
+  id_hash        VARCHAR PRIMARY KEY,
+  username       VARCHAR NOT NULL,
+  csrf_token     VARCHAR NOT NULL,
+  created_ms     BIGINT NOT NULL,
+  expires_ms     BIGINT NOT NULL
+);
+CREATE TABLE audit_log (
+  occurred_at    VARCHAR NOT NULL,
+  username       VARCHAR,
+  role           VARCHAR,
+  method         VARCHAR NOT NULL,
+  route          VARCHAR NOT NULL,
+  organisation   VARCHAR,
+  action         VARCHAR NOT NULL,
+  patient_count  BIGINT,
+  outcome        VARCHAR NOT NULL,
+  detail         VARCHAR
+);
+`,
+  },
 ];
 
 /** DuckDB's DOUBLE is PostgreSQL's DOUBLE PRECISION; the rest of the SQL is common to both. */

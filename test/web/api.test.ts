@@ -19,7 +19,7 @@ beforeAll(async () => {
   dir = s.dir;
   engine = await DuckDBEngine.open(s.db);
   data = await DashboardData.load(engine);
-  app = createApp(data);
+  app = createApp(data, { auth: { mode: 'open' } });
 });
 afterAll(async () => {
   await engine?.close();

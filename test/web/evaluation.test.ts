@@ -29,7 +29,7 @@ beforeAll(async () => {
   const r = gpnet('demo', '--db', db, '--patients', '20000', '--no-serve');
   if (r.status !== 0) throw new Error(`gpnet demo failed: ${r.stderr}`);
   engine = await DuckDBEngine.open(db);
-  server = await startServer(engine, { port: 0, host: '127.0.0.1', pdf: false });
+  server = await startServer(engine, { port: 0, host: '127.0.0.1', pdf: false, access: 'open' });
 });
 afterAll(async () => {
   await server?.close();

@@ -67,7 +67,7 @@ beforeAll(async () => {
     cli.set(id, calc);
   }
   engine = await DuckDBEngine.open(s.db);
-  server = await startServer(engine, { port: 0, host: '127.0.0.1' });
+  server = await startServer(engine, { port: 0, host: '127.0.0.1', access: 'open' });
   mkdirSync(SHOTS, { recursive: true });
 }, 240_000);
 afterAll(async () => {

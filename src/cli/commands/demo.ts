@@ -10,6 +10,7 @@ import { scalar } from '../../store/engine.js';
 import { IncompleteBatchError, assertNoIncompleteBatches } from '../../store/integrity.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
+import { OpenModeRefused } from '../../server/auth/open-mode.js';
 import { makeProgress } from '../progress.js';
 import { formatGenerateSummary } from './generate.js';
 import { formatMeasureSummary } from './measure.js';
@@ -98,7 +99,10 @@ export function register(program: Command): void {
         await store.close();
         return;
       }
-      const server = await startServer(store, { port, host: '127.0.0.1' });
+      const server = await startServer(store, { port, host: '127.0.0.1', access: 'open' }).catch(async (err: unknown) => {
+        await store.close();
+        throw err instanceof OpenModeRefused ? new UserError(err.message) : err;
+      });
       process.stdout.write(`\nThe dashboard is open at ${server.url}/ (API: ${server.url}/api/openapi.json). Ctrl-C to stop.\n`);
       const stop = async (): Promise<void> => {
         await server.close();

@@ -156,7 +156,7 @@ export async function runStatement(args: StatementArgs): Promise<{ bytes: number
   });
   return withStore(args, async (engine) => {
     const data = await DashboardData.load(engine);
-    const app = createApp(data, { schemeFiles: [file] });
+    const app = createApp(data, { schemeFiles: [file], auth: { mode: 'internal' } });
     const base = `/incentives/${encodeURIComponent(scheme.id)}/${args.year}`;
     const query = new URLSearchParams();
     if (args.month) query.set('month', args.month);

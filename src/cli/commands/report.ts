@@ -20,7 +20,7 @@ export function register(program: Command): void {
       if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db}`);
       const store = await openStore({ db: opts.db });
       try {
-        const server = await startServer(store, { port: 0, host: '127.0.0.1', pdf: false });
+        const server = await startServer(store, { port: 0, host: '127.0.0.1', pdf: false, access: 'internal' });
         try {
           let month: string;
           try {

@@ -1,0 +1,61 @@
+/**
+ * Statistical disclosure control for aggregate counts (issue 5 part 6; the algorithm only —
+ * not yet applied to the API or pages, which read rows through src/server/api).
+ *
+ * Rule (configurable): a row is suppressed when its numerator, its denominator or the
+ * difference between them is between `low` and `high` (default 1–7). Because a parent's counts
+ * are the sums of its children's (collaboration = Σ networks, network = Σ practices), a lone
+ * suppressed row in such a group could be recovered by subtraction; secondary suppression then
+ * hides the unsuppressed child with the smallest denominator (or, when no child is left, the
+ * parent), repeated until no group has exactly one suppressed member.
+ */
+export interface DisclosureRule {
+  low: number;
+  high: number;
+}
+
+export const DEFAULT_RULE: DisclosureRule = { low: 1, high: 7 };
+
+export interface CountRow {
+  key: string;
+  /** The key of the row whose counts are the sum of this row's and its siblings', or null. */
+  parent: string | null;
+  numerator: number | null;
+  denominator: number | null;
+}
+
+export function describeRule(rule: DisclosureRule): string {
+  return `Counts from ${rule.low} to ${rule.high} are suppressed, with further cells hidden so that suppressed counts cannot be worked out from totals.`;
+}
+
+function primary(r: CountRow, rule: DisclosureRule): boolean {
+  const small = (n: number | null): boolean => n !== null && n >= rule.low && n <= rule.high;
+  return small(r.numerator) || small(r.denominator) || (r.numerator !== null && r.denominator !== null && small(r.denominator - r.numerator));
+}
+
+/** The keys to suppress among rows of one measure at one time (one indicator, one month). */
+export function suppress(rows: readonly CountRow[], rule: DisclosureRule = DEFAULT_RULE): Set<string> {
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const hidden = new Set(rows.filter((r) => primary(r, rule)).map((r) => r.key));
+  // Groups: a parent and its children, where the parent is among the rows.
+  const groups = new Map<string, CountRow[]>();
+  for (const r of rows) {
+    if (r.parent === null || !byKey.has(r.parent)) continue;
+    const g = groups.get(r.parent) ?? [];
+    g.push(r);
+    groups.set(r.parent, g);
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [parent, children] of groups) {
+      const members = [parent, ...children.map((c) => c.key)];
+      const count = members.filter((k) => hidden.has(k)).length;
+      if (count !== 1) continue;
+      const candidates = children.filter((c) => !hidden.has(c.key)).sort((a, b) => (a.denominator ?? 0) - (b.denominator ?? 0) || a.key.localeCompare(b.key));
+      hidden.add(candidates[0]?.key ?? parent);
+      changed = true;
+    }
+  }
+  return hidden;
+}
