@@ -12,6 +12,7 @@ import { countCombination, exposureForFit, familyLabel, pearsonResiduals } from 
 import { treatedRow } from './fit-comparative-ols.js';
 import { estimateReport, type FitPlan, type FitResult, notEstimable, phaseOf, ratioReport, slopeCodingOf, termContext, usableIndices } from './fit-plan.js';
 import type { CoefficientReport, EffectReport, SeriesPointReport } from './report.js';
+import { effectHead } from './report.js';
 import { describeComparativeTerm, reportName } from './terms.js';
 
 export function fitComparativeCountModel(plan: FitPlan): FitResult {
@@ -96,15 +97,7 @@ export function fitComparativeCountModel(plan: FitPlan): FitResult {
     if (e.status !== 'ok') return { status: 'not-estimable', horizon: e.horizon, period, reason: e.reason };
     const inside = known(e.index);
     return {
-      status: 'ok',
-      horizon: e.horizon,
-      period,
-      extrapolated: e.extrapolated,
-      estimate: e.effect.estimate,
-      se: e.effect.se,
-      p: e.effect.p,
-      ci_lower: e.effect.lower,
-      ci_upper: e.effect.upper,
+      ...effectHead(e, period),
       rate_ratio: ratioReport(e.rateRatio),
       fitted: inside ? Math.exp(predict(e.index, true).eta) : null,
       counterfactual: inside ? Math.exp(predict(e.index, false).eta) : null,

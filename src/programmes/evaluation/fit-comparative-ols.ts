@@ -12,6 +12,7 @@ import { EvaluationInputError } from './errors.js';
 import { estimateReport, type FitPlan, type FitResult, notEstimable, phaseOf, slopeCodingOf, termContext, usableIndices } from './fit-plan.js';
 import { neweyWestLagFor } from './fit-ols.js';
 import type { EffectReport, SeriesPointReport } from './report.js';
+import { effectHead } from './report.js';
 import { describeComparativeTerm, reportName } from './terms.js';
 
 /** Design row of the stacked model for the treated series (Z = 1) at an index; `on` = false drops the differences at the intervention. */
@@ -81,15 +82,7 @@ export function fitComparativeOlsModel(plan: FitPlan): FitResult {
     const fitted = predict(e.index, true).value;
     const counterfactual = predict(e.index, false).value;
     return {
-      status: 'ok',
-      horizon: e.horizon,
-      period,
-      extrapolated: e.extrapolated,
-      estimate: e.effect.estimate,
-      se: e.effect.se,
-      p: e.effect.p,
-      ci_lower: e.effect.lower,
-      ci_upper: e.effect.upper,
+      ...effectHead(e, period),
       fitted,
       counterfactual,
       relative_change: counterfactual !== 0 ? (fitted - counterfactual) / counterfactual : null,

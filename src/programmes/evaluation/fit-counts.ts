@@ -7,6 +7,7 @@ import { durbinWatson, fitSegmentedCounts, ljungBox } from '../../stats/index.js
 import { type Estimate, type Reference, asRatio, linearCombination, makeEstimate } from '../../stats/estimate.js';
 import { estimateReport, type FitPlan, type FitResult, notEstimable, phaseOf, ratioReport, seasonalityOf, slopeCodingOf, termContext } from './fit-plan.js';
 import type { CoefficientReport, EffectReport, SeriesPointReport } from './report.js';
+import { effectHead } from './report.js';
 import { describeTerm, reportName } from './terms.js';
 
 /** Exposure for the statistics: the population at risk, or 1 where it is unknown (those periods are not fitted). */
@@ -75,15 +76,7 @@ export function fitCountModel(plan: FitPlan): FitResult {
     const fitted = inside ? e.fittedCount : null;
     const counterfactual = inside ? e.counterfactualCount : null;
     return {
-      status: 'ok',
-      horizon: e.horizon,
-      period,
-      extrapolated: e.extrapolated,
-      estimate: e.effect.estimate,
-      se: e.effect.se,
-      p: e.effect.p,
-      ci_lower: e.effect.lower,
-      ci_upper: e.effect.upper,
+      ...effectHead(e, period),
       rate_ratio: ratioReport(e.rateRatio),
       fitted,
       counterfactual,

@@ -6,6 +6,7 @@ import { fitSegmentedRegression, type ErrorModel } from '../../stats/index.js';
 import { defaultNeweyWestLag } from '../../stats/newey-west.js';
 import { estimateReport, type FitPlan, type FitResult, notEstimable, phaseOf, seasonalityOf, slopeCodingOf, termContext, usableIndices } from './fit-plan.js';
 import type { EffectReport, SeriesPointReport } from './report.js';
+import { effectHead } from './report.js';
 import { describeTerm, reportName } from './terms.js';
 
 /** The Newey–West lag that will be used: the one asked for, or floor(4(n/100)^(2/9)) of the points used. */
@@ -38,15 +39,7 @@ export function fitOlsModel(plan: FitPlan): FitResult {
     const period = timeline.label(e.index);
     if (e.status !== 'ok') return { status: 'not-estimable', horizon: e.horizon, period, reason: e.reason };
     return {
-      status: 'ok',
-      horizon: e.horizon,
-      period,
-      extrapolated: e.extrapolated,
-      estimate: e.effect.estimate,
-      se: e.effect.se,
-      p: e.effect.p,
-      ci_lower: e.effect.lower,
-      ci_upper: e.effect.upper,
+      ...effectHead(e, period),
       fitted: e.fitted,
       counterfactual: e.counterfactual,
       relative_change: e.relativeChange,

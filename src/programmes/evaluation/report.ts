@@ -53,6 +53,25 @@ export type EffectReport =
     }
   | { status: 'not-estimable'; horizon: number; period: string; reason: string };
 
+/** The fields every estimable effect shares: which period, and the estimate with its interval. */
+export function effectHead(
+  e: { horizon: number; extrapolated: boolean; effect: { estimate: number; se: number; p: number | null; lower: number; upper: number } },
+  period: string,
+): { status: 'ok'; horizon: number; period: string; extrapolated: boolean; estimate: number; se: number; p: number | null; ci_lower: number; ci_upper: number } {
+  const { effect } = e;
+  return {
+    status: 'ok',
+    horizon: e.horizon,
+    period,
+    extrapolated: e.extrapolated,
+    estimate: effect.estimate,
+    se: effect.se,
+    p: effect.p,
+    ci_lower: effect.lower,
+    ci_upper: effect.upper,
+  };
+}
+
 export interface SeriesPointReport {
   period: string;
   phase: 'before' | 'transition' | 'after';
