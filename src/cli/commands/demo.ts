@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { CodelistError, loadCodelists } from '../../codelists/load.js';
-import { DefinitionError, loadIndicators } from '../../indicators/load.js';
 import { measure } from '../../indicators/measure.js';
 import { loadStudy } from '../../programmes/study.js';
 import { startServer } from '../../server/start.js';
@@ -10,6 +8,7 @@ import { scalar } from '../../store/engine.js';
 import { IncompleteBatchError, assertNoIncompleteBatches } from '../../store/integrity.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
+import { loadIndicatorLibrary } from '../indicator-library.js';
 import { OpenModeRefused } from '../../server/auth/open-mode.js';
 import { makeProgress } from '../progress.js';
 import { formatGenerateSummary } from './generate.js';
@@ -38,15 +37,7 @@ export function register(program: Command): void {
       const seed = Number(opts.seed);
       if (!Number.isInteger(patients) || patients < 200) throw new UserError(`--patients must be a whole number of at least 200 (got ${opts.patients})`);
       if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be a whole number (got ${opts.seed})`);
-      let codelists;
-      let indicators;
-      try {
-        codelists = loadCodelists();
-        indicators = loadIndicators(codelists);
-      } catch (err) {
-        if (err instanceof CodelistError || err instanceof DefinitionError) throw new UserError(err.message);
-        throw err;
-      }
+      const { codelists, indicators } = loadIndicatorLibrary();
       const study = loadStudy('tower-hamlets');
       const store = await openStore({ db: opts.db });
       const progress = makeProgress();

@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { CodelistError, loadCodelists } from '../../codelists/load.js';
-import { DefinitionError, loadIndicators } from '../../indicators/load.js';
 import { catalogueOf } from '../../programmes/incentives/load-scheme.js';
 import { loadStudy } from '../../programmes/study.js';
 import {
@@ -25,6 +23,7 @@ import { renderStudyHtml, renderStudyMarkdown } from '../../programmes/evaluatio
 import type { Engine } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
+import { loadIndicatorLibrary } from '../indicator-library.js';
 
 /**
  * `gpnet evaluate`: an interrupted time-series evaluation of an intervention (docs/EVALUATION.md).
@@ -226,13 +225,7 @@ export async function studyReport(raw: EvaluateCliOptions, deps: StudyDeps = {})
     if (err instanceof Error) throw new UserError(err.message);
     throw err;
   }
-  let indicators;
-  try {
-    indicators = loadIndicators(loadCodelists());
-  } catch (err) {
-    if (err instanceof CodelistError || err instanceof DefinitionError) throw new UserError(err.message);
-    throw err;
-  }
+  const { indicators } = loadIndicatorLibrary();
   const store = deps.store ?? (await openStore(o.pg ? { pg: o.pg } : { db: o.db! }));
   try {
     const costs = o.costs ? readCostsFile(o.costs, study.programmes.map((p) => p.id)) : undefined;

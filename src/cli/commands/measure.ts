@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { CodelistError, loadCodelists } from '../../codelists/load.js';
-import { DefinitionError, loadIndicators } from '../../indicators/load.js';
 import { MeasureError, type MeasureSummary, measure } from '../../indicators/measure.js';
 import { IncompleteBatchError, assertNoIncompleteBatches } from '../../store/integrity.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
+import { loadIndicatorLibrary } from '../indicator-library.js';
 import { makeProgress } from '../progress.js';
 import { addStoreOptions, storeLocation, type StoreOptions } from '../store-option.js';
 
@@ -27,15 +26,7 @@ export function register(program: Command): void {
     .option('--indicator <id...>', 'only these indicators (repeatable; default: all)')
     .action(async (opts: StoreOptions & { from?: string; to?: string; indicator?: string[] }) => {
       const location = storeLocation(opts);
-      let codelists;
-      let indicators;
-      try {
-        codelists = loadCodelists();
-        indicators = loadIndicators(codelists);
-      } catch (err) {
-        if (err instanceof CodelistError || err instanceof DefinitionError) throw new UserError(err.message);
-        throw err;
-      }
+      const { codelists, indicators } = loadIndicatorLibrary();
       const store = await openStore(location);
       const progress = makeProgress();
       try {

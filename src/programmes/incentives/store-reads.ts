@@ -1,4 +1,4 @@
-import type { Engine } from '../../store/engine.js';
+import type { Engine, Row } from '../../store/engine.js';
 import type { ListSizeUsed, ResultUsed } from './calculation-types.js';
 import type { IndicatorCatalogue } from './load-scheme.js';
 
@@ -24,19 +24,8 @@ export async function readNetworks(engine: Engine, only: readonly string[] | nul
   return [...only].sort().map((c) => byCode.get(c) as Network);
 }
 
-interface ResultRowRead {
-  indicator_id: string;
-  org_kind: string;
-  org_code: string;
-  period_end: string;
-  numerator: number;
-  denominator: number;
-  value: number | null;
-  definition_hash: string;
-  codelist_versions: string;
-  computed_at: string | null;
-  [key: string]: string | number | boolean | null;
-}
+/** A result row as read from the store: what a calculation records, before its definition is checked. */
+type ResultRowRead = Omit<ResultUsed, 'current_definition'> & Row;
 
 const RESULT_SELECT = `SELECT indicator_id, org_kind, org_code, CAST(period_end AS VARCHAR) AS period_end, numerator, denominator, value,
   definition_hash, codelist_versions, CAST(computed_at AS VARCHAR) AS computed_at FROM indicator_result`;
