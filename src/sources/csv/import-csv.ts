@@ -48,6 +48,8 @@ export interface ImportOptions {
   onFile?: (file: string, bytes: number) => void;
   /** Test hook: runs inside the transaction after each file's accepted rows are inserted. */
   afterInsert?: (table: string) => Promise<void>;
+  /** Told when the import transaction begins: every file is read, checking and writing start. */
+  onTransaction?: () => void;
   /** Where the extract came from, for import_batch.source (default `csv:<absolute folder>`). */
   source?: string;
 }
@@ -158,6 +160,7 @@ export async function importScanned(engine: Engine, extract: ScannedExtract, opt
     }
     if (options.beforeImport) await options.beforeImport(staged);
     const done = await engine.transaction(async (tx) => {
+      options.onTransaction?.();
       const again = await findBatch(tx, checksum);
       if (again) return { status: 'already-imported' as const, checksum, batchId: again.id, receivedAt: again.received_at, source: again.source };
       const idRows = options.batchId === undefined ? await tx.all<{ id: number }>(`SELECT coalesce(max(id), 0) + 1 AS id FROM import_batch`) : [];
