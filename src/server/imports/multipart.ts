@@ -43,7 +43,7 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 /** The boundary of a multipart/form-data content type, or an UploadError. */
 export function boundaryOf(contentType: string | undefined): string {
   const type = contentType ?? '';
-  if (!/^multipart\/form-data\s*;/i.test(type)) throw new UploadError(415, 'unsupported_media_type', 'send the extract as multipart/form-data, one part per CSV file');
+  if (!/^multipart\/form-data\s*(;|$)/i.test(type)) throw new UploadError(415, 'unsupported_media_type', 'send the extract as multipart/form-data, one part per CSV file');
   const m = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(type);
   const boundary = m?.[1] ?? m?.[2];
   if (!boundary) throw new UploadError(400, 'bad_upload', 'the multipart/form-data content type has no boundary (1 to 70 characters)');
