@@ -190,6 +190,40 @@ describe('POST /api/imports', () => {
     expect(elsewhere.status).toBe(413);
   });
 
+  it('reports an upload in progress, refuses a second import meanwhile (409), and cleans up a cut-off upload', async () => {
+    let feed!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({ start: (c) => void (feed = c) });
+    const boundary = 'slowboundary';
+    feed.enqueue(new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="patients.csv"\r\n\r\nid,birth_date,sex\n900,2000-01-01,F\n`));
+    const first = admin.request('/api/imports', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+      headers: { 'x-csrf-token': admin.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    } as RequestInit);
+    let running: { id: string; phase: string; bytesReceived: number } | undefined;
+    for (let i = 0; i < 200 && !running; i++) {
+      const list = (await (await admin.request('/api/imports')).json()) as { id: string; phase: string; bytesReceived: number; finishedAt: string | null }[];
+      running = list.find((j) => j.finishedAt === null);
+      if (!running) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(running).toMatchObject({ phase: 'receiving', bytesReceived: expect.any(Number) });
+    expect(running!.bytesReceived).toBeGreaterThan(50);
+    expect(readdirSync(uploads)).toHaveLength(1); // the private folder of the upload in progress
+
+    const second = await post(admin, form({ 'patients.csv': csv('id,birth_date,sex', '901,2000-01-01,F') }));
+    expect(second.status).toBe(409);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe('import_running');
+
+    feed.close(); // the body ends without its closing boundary
+    const cut = await first;
+    expect(cut.status).toBe(400);
+    expect(((await cut.json()) as { error: { message: string } }).error.message).toMatch(/ended before its closing boundary/);
+    expect(readdirSync(uploads)).toEqual([]);
+    expect((await (await admin.request(`/api/imports/${running!.id}`)).json()) as { phase: string }).toMatchObject({ phase: 'failed' });
+    expect(await engine.all('SELECT count(*) AS n FROM patient WHERE id IN (900, 901)')).toEqual([{ n: 0 }]);
+  });
+
   it('answers progress ids that are not UUIDs with 400 and unknown ones with 404', async () => {
     expect((await admin.request('/api/imports/..%2f..%2fetc')).status).toBe(400);
     expect((await admin.request('/api/imports/00000000-0000-4000-8000-000000000000')).status).toBe(404);

@@ -144,6 +144,41 @@ describe('import csv into PostgreSQL', () => {
     expect(reasons).toContain('overlaps the registration on line 4: ZZP003 from 2001-01-01, still open');
   });
 
+  it('lets only one of two simultaneous imports of the same files through (the other waits for the lock, then is refused)', async () => {
+    const url = await server.createDatabase('import_race');
+    // Opened one after the other: the first open creates the schema.
+    const a = await PostgresEngine.open(url);
+    const b = await PostgresEngine.open(url);
+    const monitor = await PostgresEngine.open(url);
+    try {
+      const dir = writeExtract({ 'organisations.csv': ORGS, 'patients.csv': csv('id,birth_date,sex', '1,2000-01-01,F', '2,2001-01-01,M') });
+      let inside!: () => void;
+      const aInside = new Promise<void>((r) => (inside = r));
+      let sawWaiter = false;
+      const first = importCsvExtractToPostgres(a, dir, {
+        // Holds the first import inside its transaction until the second is seen waiting for the lock.
+        afterInsert: async (table) => {
+          if (table !== 'patient') return;
+          inside();
+          for (let i = 0; i < 200 && !sawWaiter; i++) {
+            const waiting = await monitor.all<{ n: number }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+            sawWaiter = Number(waiting[0]?.n) === 1;
+            if (!sawWaiter) await new Promise((r) => setTimeout(r, 25));
+          }
+        },
+      });
+      await aInside;
+      const second = importCsvExtractToPostgres(b, dir); // passes the early checksum check: nothing is committed yet
+      const [r1, r2] = await Promise.all([first, second]);
+      expect(sawWaiter).toBe(true);
+      expect([r1.status, r2.status]).toEqual(['imported', 'already-imported']);
+      expect(await monitor.all('SELECT count(*) AS n FROM patient')).toEqual([{ n: 2 }]);
+      expect(await monitor.all('SELECT id FROM import_batch')).toEqual([{ id: 1 }]);
+    } finally {
+      await Promise.all([a.close(), b.close(), monitor.close()]);
+    }
+  });
+
   it('writes nothing when the PostgreSQL transaction fails part-way', async () => {
     const before = await Promise.all(STORE_TABLES.map((t) => rowsOf(pg, t)));
     const dir = writeExtract({ 'patients.csv': csv('id,birth_date,sex', '500,2000-01-01,F'), 'clinical_events.csv': csv('patient_id,practice,date,code', '500,ZZP001,2020-01-01,44054006') });
