@@ -204,7 +204,7 @@ describe('POST /api/imports', () => {
     let running: { id: string; phase: string; bytesReceived: number } | undefined;
     for (let i = 0; i < 200 && !running; i++) {
       const list = (await (await admin.request('/api/imports')).json()) as { id: string; phase: string; bytesReceived: number; finishedAt: string | null }[];
-      running = list.find((j) => j.finishedAt === null);
+      running = list.find((j) => j.finishedAt === null && j.bytesReceived > 50); // once its first bytes are on disk
       if (!running) await new Promise((r) => setTimeout(r, 10));
     }
     expect(running).toMatchObject({ phase: 'receiving', bytesReceived: expect.any(Number) });

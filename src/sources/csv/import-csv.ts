@@ -143,6 +143,7 @@ export async function previousImport(engine: Engine, checksum: string): Promise<
 
 /** Imports a scanned extract into `engine` (a DuckDB store: the validation SQL is DuckDB's). */
 export async function importScanned(engine: Engine, extract: ScannedExtract, options: StagedImportOptions = {}): Promise<ImportSummary> {
+  if (engine.dialect !== 'duckdb') throw new Error(`the CSV checks are DuckDB SQL: import into ${engine.dialect} with importIntoStore (import-into-store.ts)`);
   const t0 = extract.startedAt;
   const { files, checksum } = extract;
   const source = options.source ?? `csv:${resolve(extract.dir)}`;
