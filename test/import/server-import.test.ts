@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardData } from '../../src/server/api/dashboard-data.js';
 import { createApp } from '../../src/server/app.js';
+import { LARGE_BODY_ROUTES } from '../../src/server/auth/middleware.js';
 import { addUser } from '../../src/server/auth/users.js';
 import { acceptExtractName } from '../../src/server/imports/import-service.js';
 import { receiveMultipart, UploadError } from '../../src/server/imports/multipart.js';
@@ -222,6 +223,28 @@ describe('POST /api/imports', () => {
     expect(readdirSync(uploads)).toEqual([]);
     expect((await (await admin.request(`/api/imports/${running!.id}`)).json()) as { phase: string }).toMatchObject({ phase: 'failed' });
     expect(await engine.all('SELECT count(*) AS n FROM patient WHERE id IN (900, 901)')).toEqual([{ n: 0 }]);
+  });
+
+  it('cuts a streamed body without Content-Length at the route limit (413), leaving nothing behind', async () => {
+    const limits = LARGE_BODY_ROUTES as Map<string, number>;
+    const real = limits.get('POST /api/imports')!;
+    limits.set('POST /api/imports', 4096); // the same code path as 2 GiB, at a size a test can send
+    try {
+      const before = await counts(engine);
+      const text = multipart('b0undary', [{ name: 'f', filename: 'patients.csv', body: `id,birth_date,sex\n${'950,2000-01-01,F\n'.repeat(1000)}` }]);
+      const res = await admin.request('/api/imports', {
+        method: 'POST',
+        body: chunked(text, 1000), // a stream: no Content-Length is sent
+        duplex: 'half',
+        headers: { 'x-csrf-token': admin.csrf, 'content-type': 'multipart/form-data; boundary=b0undary' },
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+      expect(await counts(engine)).toEqual(before);
+      expect(readdirSync(uploads)).toEqual([]);
+    } finally {
+      limits.set('POST /api/imports', real);
+    }
   });
 
   it('answers progress ids that are not UUIDs with 400 and unknown ones with 404', async () => {
