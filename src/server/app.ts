@@ -7,7 +7,10 @@ import { incentivePageRoutes } from './pages/incentives.js';
 import { scalar } from '../store/engine.js';
 import { pageRoutes } from './pages/routes.js';
 import { dashboardCss, readUnder } from './static-assets.js';
-import { installAuth, type AuthConfig } from './auth/middleware.js';
+import { installAuth, LARGE_BODY_ROUTES, type AuthConfig } from './auth/middleware.js';
+import { ImportService } from './imports/import-service.js';
+import { importRoutes } from './imports/routes.js';
+import type { Engine } from '../store/engine.js';
 
 export interface AppOptions {
   /** Renders a network's feedback report to PDF (needs chromium); absent → the PDF link is not offered. */
@@ -20,6 +23,8 @@ export interface AppOptions {
    * (no sign-in, loopback only, read-only). There is no default: every caller chooses.
    */
   auth: AuthConfig;
+  /** Imports through POST /api/imports: a dedicated store connection per import (see src/server/imports). */
+  imports?: { openStore?: () => Promise<Engine>; tempDir?: string };
 }
 
 /** The whole web application: JSON API under /api, pages at /, static files. */
@@ -48,6 +53,8 @@ export function createApp(data: DashboardData, options: AppOptions): Hono {
   });
   const incentives = new IncentiveService(data.engine, options.schemeFiles);
   app.route('/api/incentives', incentiveApiRoutes(incentives));
+  const importService = new ImportService(data.engine, { ...options.imports, maxBytes: LARGE_BODY_ROUTES.get('POST /api/imports') ?? 0 });
+  app.route('/api/imports', importRoutes(importService, data.engine));
   app.route('/api', apiRoutes(data));
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

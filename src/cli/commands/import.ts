@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { CsvImportError } from '../../sources/csv/errors.js';
-import { formatRejection, importCsvExtract, type ImportSummary } from '../../sources/csv/import-csv.js';
+import { formatRejection, type ImportSummary } from '../../sources/csv/import-csv.js';
+import { importIntoStore } from '../../sources/csv/import-into-store.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
 
 /**
- * `gpnet import csv --db FILE DIR`: imports a CSV extract folder (docs/CSV-LAYOUT.md).
+ * `gpnet import csv --db FILE DIR` (or `--pg postgres://…`): imports a CSV extract folder (docs/CSV-LAYOUT.md).
  * Exit codes: 0 committed (even with rejected rows); 3 refused because the same files were
  * imported before (nothing written); 2 bad extract or usage (nothing written); 1 any other failure.
  */
@@ -41,14 +42,17 @@ export function register(program: Command): void {
     .command('csv')
     .description('import a folder of CSV files (one per table, see docs/CSV-LAYOUT.md) as one import batch, in one transaction')
     .argument('<dir>', 'folder holding organisations.csv, patients.csv, registrations.csv, clinical_events.csv, …')
-    .requiredOption('--db <file>', 'the DuckDB store file (created if missing)')
+    .option('--db <file>', 'the DuckDB store file (created if missing)')
+    .option('--pg <url>', 'a PostgreSQL store instead (postgres://user@host:port/database)')
     .option('--show <n>', 'how many rejected rows to print', '20')
-    .action(async (dir: string, opts: { db: string; show: string }) => {
+    .action(async (dir: string, opts: { db?: string; pg?: string; show: string }) => {
       const shown = Number(opts.show);
       if (!Number.isInteger(shown) || shown < 0) throw new UserError(`--show must be a whole number, not '${opts.show}'`);
-      const store = await openStore({ db: opts.db });
+      if (!opts.db === !opts.pg) throw new UserError('give one store: --db FILE or --pg postgres://…');
+      if (opts.pg && !/^postgres(ql)?:\/\//.test(opts.pg)) throw new UserError(`--pg must be a postgres:// connection string, not '${opts.pg.replace(/:[^@/]*@/, ':***@')}'`);
+      const store = await openStore(opts.pg ? { pg: opts.pg } : { db: opts.db! });
       try {
-        const summary = await importCsvExtract(store, dir, {
+        const summary = await importIntoStore(store, dir, {
           showRejections: shown,
           onFile: (file, bytes) => {
             if (process.stderr.isTTY) process.stderr.write(`importing ${file} (${n(bytes)} bytes)\n`);

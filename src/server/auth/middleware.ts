@@ -24,6 +24,15 @@ import { SessionService, tokensEqual, type Session } from './sessions.js';
 export type AuthConfig = { mode: 'open' } | { mode: 'internal' } | { mode: 'sign-in'; now?: () => number; sessionTtlMs?: number; renderTickets?: RenderTickets };
 
 export const MAX_BODY_BYTES = 16 * 1024;
+/** Routes that take more than MAX_BODY_BYTES, each with its own limit; their bodies are streamed, never buffered. */
+export const LARGE_BODY_ROUTES: ReadonlyMap<string, number> = new Map([['POST /api/imports', 2 * 1024 ** 3]]);
+
+/** A streamed body went past its route's limit (the route answers 413). */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request bodies to this route are limited to ${limit} bytes`);
+  }
+}
 const OPEN_PRINCIPAL: Principal = { username: 'open-demo', role: 'admin', org: null };
 const INTERNAL_PRINCIPAL: Principal = { username: 'local-cli', role: 'admin', org: null };
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -78,10 +87,11 @@ export function installAuth(app: Hono, engine: Engine, orgs: ReadonlyMap<string,
   const audit = (c: Context, principal: Principal | null, action: string, outcome: 'allowed' | 'denied' | 'failed' | 'ok', organisation: string | null, detail: string | null) =>
     appendAudit(engine, { username: principal?.username ?? null, role: principal?.role ?? null, method: c.req.method, route: c.req.path + (new URL(c.req.url).search ?? ''), organisation, action, outcome, detail });
 
-  app.use(
-    '*',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, 'payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`) }),
-  );
+  const smallBodies = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, 'payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`) });
+  app.use('*', (c, next) => {
+    const large = LARGE_BODY_ROUTES.get(`${c.req.method} ${c.req.path}`);
+    return large === undefined ? smallBodies(c, next) : streamingLimit(c, next, large);
+  });
 
   app.use('*', async (c, next) => {
     const found = findScope(c.req.method, c.req.path);
@@ -227,7 +237,33 @@ async function decorate(res: Response, bar: string): Promise<Response> {
   return new Response(withBar(await res.text(), bar), { status: res.status, headers });
 }
 
+/**
+ * The limit for a large-body route: a declared Content-Length over it is refused at once; the
+ * body is otherwise passed on as a stream that fails with BodyTooLargeError past the limit.
+ */
+async function streamingLimit(c: Context, next: () => Promise<void>, limit: number): Promise<Response | void> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && !(Number(declared) <= limit)) return apiError(c, 413, 'payload_too_large', `request bodies to this route are limited to ${limit} bytes`);
+  const body = c.req.raw.body;
+  if (body) {
+    let seen = 0;
+    const counted = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, out) {
+          seen += chunk.length;
+          if (seen > limit) out.error(new BodyTooLargeError(limit));
+          else out.enqueue(chunk);
+        },
+      }),
+    );
+    c.req.raw = new Request(c.req.raw, { body: counted, duplex: 'half' } as RequestInit);
+  }
+  await next();
+}
+
 async function formField(c: Context, name: string): Promise<string | undefined> {
+  // A large body (an upload) is never parsed whole just to find a token: send the header.
+  if (LARGE_BODY_ROUTES.has(`${c.req.method} ${c.req.path}`)) return undefined;
   const type = c.req.header('content-type') ?? '';
   if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return undefined;
   try {

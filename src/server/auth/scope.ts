@@ -70,6 +70,10 @@ export const ROUTE_SCOPES: readonly RouteScope[] = [
   // Audit
   { method: 'GET', path: '/api/audit', roles: ADMIN, description: 'audit log (JSON)' },
   { method: 'GET', path: '/api/audit.csv', roles: ADMIN, description: 'audit log (CSV)' },
+  // Imports (the upload's body limit: LARGE_BODY_ROUTES in middleware.ts)
+  { method: 'POST', path: '/api/imports', roles: ADMIN, description: 'import a CSV extract (multipart upload)' },
+  { method: 'GET', path: '/api/imports', roles: ADMIN, description: 'imports running and recent' },
+  { method: 'GET', path: '/api/imports/:id', roles: ADMIN, description: 'one import\'s progress' },
   // Pages
   { method: 'GET', path: '/', roles: ALL_AGGREGATES, description: 'collaboration overview' },
   { method: 'GET', path: '/networks/:code', roles: NETWORKS_UP, org: p('code'), description: 'network page' },

@@ -48,6 +48,18 @@ export interface ImportOptions {
   onFile?: (file: string, bytes: number) => void;
   /** Test hook: runs inside the transaction after each file's accepted rows are inserted. */
   afterInsert?: (table: string) => Promise<void>;
+  /** Told when the import transaction begins: every file is read, checking and writing start. */
+  onTransaction?: () => void;
+  /** Where the extract came from, for import_batch.source (default `csv:<absolute folder>`). */
+  source?: string;
+}
+
+/** What the PostgreSQL path (import-postgres.ts) adds: staging into a scratch store, a given batch id. */
+export interface StagedImportOptions extends ImportOptions {
+  /** The batch id to give the rows (default: the store's highest import_batch id + 1). */
+  batchId?: number;
+  /** Runs after the files are staged and before the import transaction (loads reference rows). */
+  beforeImport?: (staged: readonly StagedFile[]) => Promise<void>;
 }
 
 /** `clinical_events.csv line 17, field date: '2010-13-01' is not a date (YYYY-MM-DD)` */
@@ -55,7 +67,7 @@ export function formatRejection(r: Rejection): string {
   return `${r.file} line ${r.line}${r.field ? `, field ${r.field}` : ''}: ${r.reason}`;
 }
 
-interface ExtractFile {
+export interface ExtractFile {
   spec: FileSpec;
   scanned: ScannedFile;
 }
@@ -96,9 +108,18 @@ async function findBatch(engine: Engine, checksum: string): Promise<{ id: number
   return rows[0];
 }
 
-export async function importCsvExtract(engine: Engine, dir: string, options: ImportOptions = {}): Promise<ImportSummary> {
-  const t0 = performance.now();
-  const source = `csv:${resolve(dir)}`;
+/** An extract folder read once: its known files with their headers checked, and its checksum. */
+export interface ScannedExtract {
+  dir: string;
+  files: ExtractFile[];
+  checksum: string;
+  /** When scanning began (performance.now()), so the summary's time covers the whole import. */
+  startedAt: number;
+}
+
+/** Lists, hashes and checks the headers of an extract folder; nothing is written anywhere. */
+export async function scanExtract(dir: string): Promise<ScannedExtract> {
+  const startedAt = performance.now();
   const listed = await listExtract(dir);
   const hash = newBatchHash();
   const files: ExtractFile[] = [];
@@ -107,10 +128,28 @@ export async function importCsvExtract(engine: Engine, dir: string, options: Imp
     checkHeader(f.spec, scanned.header);
     files.push({ spec: f.spec, scanned });
   }
-  const checksum = hash.digest('hex');
+  return { dir, files, checksum: hash.digest('hex'), startedAt };
+}
 
+export async function importCsvExtract(engine: Engine, dir: string, options: ImportOptions = {}): Promise<ImportSummary> {
+  return importScanned(engine, await scanExtract(dir), options);
+}
+
+/** The earlier import of the same bytes, as a refusal, or undefined. */
+export async function previousImport(engine: Engine, checksum: string): Promise<Extract<ImportSummary, { status: 'already-imported' }> | undefined> {
   const before = await findBatch(engine, checksum);
-  if (before) return { status: 'already-imported', checksum, batchId: before.id, receivedAt: before.received_at, source: before.source };
+  return before ? { status: 'already-imported', checksum, batchId: before.id, receivedAt: before.received_at, source: before.source } : undefined;
+}
+
+/** Imports a scanned extract into `engine` (a DuckDB store: the validation SQL is DuckDB's). */
+export async function importScanned(engine: Engine, extract: ScannedExtract, options: StagedImportOptions = {}): Promise<ImportSummary> {
+  if (engine.dialect !== 'duckdb') throw new Error(`the CSV checks are DuckDB SQL: import into ${engine.dialect} with importIntoStore (import-into-store.ts)`);
+  const t0 = extract.startedAt;
+  const { files, checksum } = extract;
+  const source = options.source ?? `csv:${resolve(extract.dir)}`;
+
+  const before = await previousImport(engine, checksum);
+  if (before) return before;
 
   const present = new Set(files.map((f) => f.spec.file));
   const staged: StagedFile[] = [];
@@ -120,11 +159,13 @@ export async function importCsvExtract(engine: Engine, dir: string, options: Imp
       const blankRecords = f.scanned.mayHaveBlankLine ? await blankRecordNumbers(f.scanned.path) : [];
       staged.push(await stageFile(engine, { spec: f.spec, path: f.scanned.path, header: f.scanned.header, hasQuote: f.scanned.hasQuote, blankRecords }));
     }
+    if (options.beforeImport) await options.beforeImport(staged);
     const done = await engine.transaction(async (tx) => {
+      options.onTransaction?.();
       const again = await findBatch(tx, checksum);
       if (again) return { status: 'already-imported' as const, checksum, batchId: again.id, receivedAt: again.received_at, source: again.source };
-      const idRows = await tx.all<{ id: number }>(`SELECT coalesce(max(id), 0) + 1 AS id FROM import_batch`);
-      const batchId = Number(idRows[0]?.id ?? 1);
+      const idRows = options.batchId === undefined ? await tx.all<{ id: number }>(`SELECT coalesce(max(id), 0) + 1 AS id FROM import_batch`) : [];
+      const batchId = options.batchId ?? Number(idRows[0]?.id ?? 1);
 
       const context = {
         batchId,

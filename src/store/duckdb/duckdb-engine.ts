@@ -39,7 +39,18 @@ export class DuckDBEngine implements Engine {
     readonly location: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** False for an engine made by connectAgain(): closing it leaves the database open. */
+    private readonly ownsInstance = true,
   ) {}
+
+  /**
+   * Another connection to the same open database (schema already migrated), with its own
+   * transactions and temporary tables; e.g. a long import that must not hold the server's
+   * connection. Close it before the engine it came from.
+   */
+  async connectAgain(): Promise<DuckDBEngine> {
+    return new DuckDBEngine(this.location, this.instance, await this.instance.connect(), false);
+  }
 
   /** Opens (creating if needed) a DuckDB file, or ':memory:', and brings its schema up to date. */
   static async open(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<DuckDBEngine> {
@@ -113,7 +124,7 @@ export class DuckDBEngine implements Engine {
 
   async close(): Promise<void> {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 
