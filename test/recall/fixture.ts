@@ -1,7 +1,7 @@
 /**
  * The hand-made practice of the programme tests (R = 2025-12-31, practice P1): for every
  * programme, patients on each side of each rule. Patient ids are grouped by programme
- * (1xx MMR1, 2xx HbA1c, 3xx care plan, … 11xx MI review).
+ * (1xx MMR1, 2xx HbA1c, 3xx care plan, … 11xx MI review, 12xx MMR2).
  */
 import type { ClinicalData } from '../../src/model/clinical.js';
 import { ExtractBuilder } from '../fixtures/extract-builder.js';
@@ -103,6 +103,20 @@ export function recallFixture(): ClinicalData {
   mi(1103, '2025-12-20'); // 11 days ago: excluded now, due soon
   mi(1104, '2025-10-01', '2025-11-15'); // reviewed too late
   mi(1105, '2024-06-01'); // MI over a year ago
+
+  // MMR2 (mmr2-by-5): children 60–71 months; two MMR doses between the 1st and 5th birthdays;
+  // due soon from 3 years 4 months (20-month look-ahead).
+  patient(1201, '2020-06-15', { events: [['2021-07-01', 'mmr_vaccination'], ['2023-10-20', 'mmr_vaccination']] }); // both: not listed
+  patient(1202, '2020-06-15', { events: [['2021-07-01', 'mmr_vaccination']] }); // MMR1 only: overdue
+  patient(1203, '2020-06-15'); // none: overdue, both doses missing
+  patient(1204, '2020-06-15', { events: [['2021-05-01', 'mmr_vaccination'], ['2023-10-20', 'mmr_vaccination']] }); // first dose before age 1 does not count
+  patient(1205, '2020-06-15', { events: [['2021-07-01', 'mmr_vaccination'], ['2025-07-01', 'mmr_vaccination']] }); // MMR2 after 5: still overdue
+  patient(1206, '2021-03-04', { events: [['2022-03-10', 'mmr_vaccination']] }); // 57 months: due soon, turns 5 on 2026-03-04
+  patient(1207, '2022-08-20', { events: [['2023-09-01', 'mmr_vaccination']] }); // 40 months: joins on 2027-08-31, the 20th month end
+  patient(1208, '2022-10-20', { events: [['2023-11-01', 'mmr_vaccination']] }); // 38 months: beyond the look-ahead
+  patient(1209, '2019-11-15', { events: [['2020-12-01', 'mmr_vaccination']] }); // 73 months: out of the cohort
+  patient(1210, '2021-03-04', { events: [['2022-03-10', 'mmr_vaccination'], ['2024-07-10', 'mmr_vaccination']] }); // both, early: not listed
+  patient(1211, '2021-01-10'); // 59 months, no MMR at all: due soon, both doses missing
 
   return x.build();
 }

@@ -54,6 +54,23 @@ describe('recall programmes: who is on each list, why and by when', () => {
     expect(rowsOf('mmr1', 104, 104).get(104)?.days_to_due).toBe(19);
   });
 
+  it('mmr2: two doses between 1 and 5; a dose before the first birthday or after the fifth does not count', () => {
+    expectList('mmr2', 1200, 1299, [
+      [1202, 'overdue', 'MMR2 not given before age 5 (turned 5 on 2025-06-15)', '2025-06-14'],
+      [1203, 'overdue', 'MMR2 not given before age 5 (turned 5 on 2025-06-15; none recorded between age 1 and 5)', '2025-06-14'],
+      [1204, 'overdue', 'MMR2 not given before age 5 (turned 5 on 2025-06-15)', '2025-06-14'],
+      [1205, 'overdue', 'MMR2 not given before age 5 (turned 5 on 2025-06-15)', '2025-06-14'],
+      [1206, 'due_soon', 'MMR2 not given; turns 5 on 2026-03-04', '2026-03-03'],
+      [1207, 'due_soon', 'MMR2 not given; turns 5 on 2027-08-20', '2027-08-19'],
+      [1211, 'due_soon', 'MMR2 not given; turns 5 on 2026-01-10 (none recorded between age 1 and 5)', '2026-01-09'],
+    ]);
+    const rows = rowsOf('mmr2', 1200, 1299);
+    expect(rows.get(1207)?.joins_list_on).toBe('2027-08-31');
+    expect(rows.get(1211)?.priority).toBe(1); // turns 5 within 31 days
+    expect(rows.get(1206)?.priority).toBe(4);
+    expect(rows.get(1202)?.next_action).toBe('Invite for MMR2 (with the pre-school booster) at the practice nurse immunisation clinic');
+  });
+
   it('dm-hba1c: missing or above target; declined, new diagnoses, new registrations and resolved leave the list', () => {
     expectList('dm-hba1c', 200, 299, [
       [202, 'overdue', 'latest HbA1c 70 on 2025-06-01 (target: at most 58)', null],
