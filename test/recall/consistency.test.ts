@@ -35,6 +35,7 @@ describe('worklists agree with the indicators on a generated store', () => {
   it('for every practice and programme: overdue = denominator − numerator, patient by patient in SQL', async () => {
     expect(practices.length).toBeGreaterThan(10);
     let listed = 0;
+    const perProgramme = new Map<string, { overdue: number; numerator: number }>();
     for (const p of library().programmes) {
       const raw = new Map((await computeRaw(engine, [p.indicator], [R])).map((r) => [r.practice, r]));
       const stored = new Map(
@@ -52,6 +53,8 @@ describe('worklists agree with the indicators on a generated store', () => {
         const kpi = raw.get(practice);
         const overdue = statuses.filter((s) => s.inDenominator && !s.inNumerator).length;
         listed += overdue;
+        const t = perProgramme.get(p.programme.id) ?? { overdue: 0, numerator: 0 };
+        perProgramme.set(p.programme.id, { overdue: t.overdue + overdue, numerator: t.numerator + statuses.filter((s) => s.inNumerator).length });
         const kept = stored.get(practice);
         expect({ programme: p.programme.id, practice, overdue }).toEqual({ programme: p.programme.id, practice, overdue: (kept?.denominator ?? 0) - (kept?.numerator ?? 0) });
         expect({ programme: p.programme.id, practice, overdue, numerator: statuses.filter((s) => s.inNumerator).length }).toEqual({
@@ -63,6 +66,11 @@ describe('worklists agree with the indicators on a generated store', () => {
       }
     }
     expect(listed).toBeGreaterThan(1000); // the lists are not trivially empty
+    // Every programme (the childhood ones included) has patients on its list and patients who meet it.
+    for (const p of library().programmes) {
+      const t = perProgramme.get(p.programme.id);
+      expect({ programme: p.programme.id, listed: (t?.overdue ?? 0) > 0, met: (t?.numerator ?? 0) > 0 }).toEqual({ programme: p.programme.id, listed: true, met: true });
+    }
   }, 120_000);
 
   it('the built worklists of a practice list exactly those patients, each once', async () => {

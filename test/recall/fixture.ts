@@ -1,7 +1,8 @@
 /**
  * The hand-made practice of the programme tests (R = 2025-12-31, practice P1): for every
  * programme, patients on each side of each rule. Patient ids are grouped by programme
- * (1xx MMR1, 2xx HbA1c, 3xx care plan, … 11xx MI review).
+ * (1xx MMR1, 2xx HbA1c, 3xx care plan, … 11xx MI review, 12xx MMR2, 13xx DTaP/IPV/Hib,
+ * 14xx PCV booster, 15xx Hib/MenC booster).
  */
 import type { ClinicalData } from '../../src/model/clinical.js';
 import { ExtractBuilder } from '../fixtures/extract-builder.js';
@@ -103,6 +104,54 @@ export function recallFixture(): ClinicalData {
   mi(1103, '2025-12-20'); // 11 days ago: excluded now, due soon
   mi(1104, '2025-10-01', '2025-11-15'); // reviewed too late
   mi(1105, '2024-06-01'); // MI over a year ago
+
+  // MMR2 (mmr2-by-5): children 60–71 months; two MMR doses between the 1st and 5th birthdays;
+  // due soon from 3 years 4 months (20-month look-ahead).
+  patient(1201, '2020-06-15', { events: [['2021-07-01', 'mmr_vaccination'], ['2023-10-20', 'mmr_vaccination']] }); // both: not listed
+  patient(1202, '2020-06-15', { events: [['2021-07-01', 'mmr_vaccination']] }); // MMR1 only: overdue
+  patient(1203, '2020-06-15'); // none: overdue, both doses missing
+  patient(1204, '2020-06-15', { events: [['2021-05-01', 'mmr_vaccination'], ['2023-10-20', 'mmr_vaccination']] }); // first dose before age 1 does not count
+  patient(1205, '2020-06-15', { events: [['2021-07-01', 'mmr_vaccination'], ['2025-07-01', 'mmr_vaccination']] }); // MMR2 after 5: still overdue
+  patient(1206, '2021-03-04', { events: [['2022-03-10', 'mmr_vaccination']] }); // 57 months: due soon, turns 5 on 2026-03-04
+  patient(1207, '2022-08-20', { events: [['2023-09-01', 'mmr_vaccination']] }); // 40 months: joins on 2027-08-31, the 20th month end
+  patient(1208, '2022-10-20', { events: [['2023-11-01', 'mmr_vaccination']] }); // 38 months: beyond the look-ahead
+  patient(1209, '2019-11-15', { events: [['2020-12-01', 'mmr_vaccination']] }); // 73 months: out of the cohort
+  patient(1210, '2021-03-04', { events: [['2022-03-10', 'mmr_vaccination'], ['2024-07-10', 'mmr_vaccination']] }); // both, early: not listed
+  patient(1211, '2021-01-10'); // 59 months, no MMR at all: due soon, both doses missing
+
+  // Three DTaP/IPV/Hib doses before the first birthday (dtap-ipv-hib-3-by-1): children 12–23
+  // months; due soon from 4 months (8-month look-ahead).
+  const dtap = (id: number, birth: string, doses: string[]): void => patient(id, birth, { events: doses.map((d): [string, string] => [d, 'gpnet_dtap_ipv_hib']) });
+  dtap(1301, '2024-06-10', ['2024-08-05', '2024-09-02', '2024-10-01']); // complete: not listed
+  dtap(1302, '2024-06-10', ['2024-08-05', '2024-09-02']); // third dose missing: overdue
+  dtap(1303, '2024-06-10', []); // none: overdue
+  dtap(1304, '2024-06-10', ['2024-08-05']); // one of three: overdue
+  dtap(1305, '2024-06-10', ['2024-08-05', '2024-09-02', '2025-07-01']); // third dose after the birthday: overdue
+  dtap(1306, '2025-01-15', ['2025-03-12', '2025-04-09']); // 11 months: due soon, first
+  dtap(1307, '2025-05-20', ['2025-07-15', '2025-08-12', '2025-09-09']); // complete at 7 months: not listed
+  dtap(1308, '2025-05-20', ['2025-07-15', '2025-08-12']); // 7 months: due soon
+  dtap(1309, '2025-09-01', ['2025-10-27']); // 3 months: beyond the look-ahead
+  dtap(1310, '2023-11-15', []); // 25 months: out of the cohort
+  dtap(1311, '2025-08-15', ['2025-10-10']); // 4 months: joins on 2026-08-31, the 8th month end
+
+  // One-year boosters between the 1st and 2nd birthdays (pcv-booster-by-2, hib-menc-booster-by-2):
+  // children 24–35 months; due soon from 12 months.
+  const pcv = (id: number, birth: string, doses: string[]): void => patient(id, birth, { events: doses.map((d): [string, string] => [d, 'gpnet_pcv']) });
+  pcv(1401, '2023-05-10', ['2023-07-05', '2023-09-04', '2024-05-20']); // primaries and booster: not listed
+  pcv(1402, '2023-05-10', ['2023-07-05', '2023-09-04']); // primaries only: overdue
+  pcv(1403, '2023-05-10', ['2024-05-05']); // dose before the first birthday is not the booster: overdue
+  pcv(1404, '2023-05-10', ['2025-06-01']); // booster after the second birthday: overdue
+  pcv(1405, '2023-05-10', ['2024-05-10']); // on the first birthday: counts
+  pcv(1406, '2024-01-25', ['2024-03-20', '2024-05-20']); // 23 months: due soon, priority 1
+  pcv(1407, '2024-12-20', []); // 12 months: joins on 2026-12-31, the 12th month end
+  pcv(1408, '2025-01-20', []); // 11 months: beyond the look-ahead
+  pcv(1409, '2024-03-01', ['2025-03-05']); // booster given at 12 months: not listed
+  const hibMenC = (id: number, birth: string, doses: string[]): void => patient(id, birth, { events: doses.map((d): [string, string] => [d, 'gpnet_hib_menc']) });
+  hibMenC(1501, '2023-05-10', ['2024-05-20']); // given: not listed
+  hibMenC(1502, '2023-05-10', []); // not given: overdue
+  hibMenC(1503, '2023-05-10', ['2024-05-09']); // the day before the first birthday: overdue
+  hibMenC(1504, '2024-02-10', []); // 22 months: due soon
+  hibMenC(1505, '2024-02-10', ['2025-02-15']); // given: not listed
 
   return x.build();
 }

@@ -54,6 +54,58 @@ describe('recall programmes: who is on each list, why and by when', () => {
     expect(rowsOf('mmr1', 104, 104).get(104)?.days_to_due).toBe(19);
   });
 
+  it('mmr2: two doses between 1 and 5; a dose before the first birthday or after the fifth does not count', () => {
+    expectList('mmr2', 1200, 1299, [
+      [1202, 'overdue', 'MMR2 not given before age 5 (turned 5 on 2025-06-15)', '2025-06-14'],
+      [1203, 'overdue', 'MMR2 not given before age 5 (turned 5 on 2025-06-15; none recorded between age 1 and 5)', '2025-06-14'],
+      [1204, 'overdue', 'MMR2 not given before age 5 (turned 5 on 2025-06-15)', '2025-06-14'],
+      [1205, 'overdue', 'MMR2 not given before age 5 (turned 5 on 2025-06-15)', '2025-06-14'],
+      [1206, 'due_soon', 'MMR2 not given; turns 5 on 2026-03-04', '2026-03-03'],
+      [1207, 'due_soon', 'MMR2 not given; turns 5 on 2027-08-20', '2027-08-19'],
+      [1211, 'due_soon', 'MMR2 not given; turns 5 on 2026-01-10 (none recorded between age 1 and 5)', '2026-01-09'],
+    ]);
+    const rows = rowsOf('mmr2', 1200, 1299);
+    expect(rows.get(1207)?.joins_list_on).toBe('2027-08-31');
+    expect(rows.get(1211)?.priority).toBe(1); // turns 5 within 31 days
+    expect(rows.get(1206)?.priority).toBe(4);
+    expect(rows.get(1202)?.next_action).toBe('Invite for MMR2 (with the pre-school booster) at the practice nurse immunisation clinic');
+  });
+
+  it('dtap-ipv-hib: three doses before the first birthday; the reason counts the doses when more than one is missing', () => {
+    expectList('dtap-ipv-hib', 1300, 1399, [
+      [1302, 'overdue', 'third DTaP/IPV/Hib dose not given before age 1 (turned 1 on 2025-06-10)', '2025-06-09'],
+      [1303, 'overdue', 'third DTaP/IPV/Hib dose not given before age 1 (turned 1 on 2025-06-10; none recorded before age 1)', '2025-06-09'],
+      [1304, 'overdue', 'third DTaP/IPV/Hib dose not given before age 1 (turned 1 on 2025-06-10; 1 of 3 recorded before age 1)', '2025-06-09'],
+      [1305, 'overdue', 'third DTaP/IPV/Hib dose not given before age 1 (turned 1 on 2025-06-10)', '2025-06-09'],
+      [1306, 'due_soon', 'third DTaP/IPV/Hib dose not given; turns 1 on 2026-01-15', '2026-01-14'],
+      [1308, 'due_soon', 'third DTaP/IPV/Hib dose not given; turns 1 on 2026-05-20', '2026-05-19'],
+      [1311, 'due_soon', 'third DTaP/IPV/Hib dose not given; turns 1 on 2026-08-15 (1 of 3 recorded before age 1)', '2026-08-14'],
+    ]);
+    const rows = rowsOf('dtap-ipv-hib', 1300, 1399);
+    expect(rows.get(1311)?.joins_list_on).toBe('2026-08-31');
+    expect(lists.get('dtap-ipv-hib')?.rows[0]?.patient_id).toBe(1306);
+    expect(rows.get(1306)?.priority).toBe(1);
+  });
+
+  it('pcv-booster and hib-menc-booster: a dose between the 1st and 2nd birthdays', () => {
+    expectList('pcv-booster', 1400, 1499, [
+      [1402, 'overdue', 'PCV booster not given before age 2 (turned 2 on 2025-05-10)', '2025-05-09'],
+      [1403, 'overdue', 'PCV booster not given before age 2 (turned 2 on 2025-05-10)', '2025-05-09'],
+      [1404, 'overdue', 'PCV booster not given before age 2 (turned 2 on 2025-05-10)', '2025-05-09'],
+      [1406, 'due_soon', 'PCV booster not given; turns 2 on 2026-01-25', '2026-01-24'],
+      [1407, 'due_soon', 'PCV booster not given; turns 2 on 2026-12-20', '2026-12-19'],
+    ]);
+    expect(rowsOf('pcv-booster', 1407, 1407).get(1407)?.joins_list_on).toBe('2026-12-31');
+    expect(rowsOf('pcv-booster', 1406, 1406).get(1406)?.priority).toBe(1);
+    expectList('hib-menc-booster', 1500, 1599, [
+      [1502, 'overdue', 'Hib/MenC booster not given before age 2 (turned 2 on 2025-05-10)', '2025-05-09'],
+      [1503, 'overdue', 'Hib/MenC booster not given before age 2 (turned 2 on 2025-05-10)', '2025-05-09'],
+      [1504, 'due_soon', 'Hib/MenC booster not given; turns 2 on 2026-02-10', '2026-02-09'],
+    ]);
+    expect(rowsOf('hib-menc-booster', 1504, 1504).get(1504)?.priority).toBe(4);
+    expect(rowsOf('hib-menc-booster', 1502, 1502).get(1502)?.next_action).toBe('Invite for the one-year boosters (Hib/MenC, with PCV and MMR1) at the practice nurse immunisation clinic');
+  });
+
   it('dm-hba1c: missing or above target; declined, new diagnoses, new registrations and resolved leave the list', () => {
     expectList('dm-hba1c', 200, 299, [
       [202, 'overdue', 'latest HbA1c 70 on 2025-06-01 (target: at most 58)', null],

@@ -223,11 +223,13 @@ export function randomPopulation(
   const medications: MedicationIssue[] = [];
   const admissions: Admission[] = [];
 
+  // Definitions whose population is an age band in months (childhood cohorts): children are often witnessed for these.
+  const childCohorts = definitions.filter((d) => 'age' in d.population && d.population.age.unit === 'months');
   for (let id = 1; id <= count; id++) {
-    // Birth: a fifth are young children (for age-in-months and before-age windows); some on 29 Feb or a 31st.
+    // Birth: a fifth are young children up to 6 (for age-in-months and before-age windows); some on 29 Feb or a 31st.
     let birth: string;
     const r = dice.next();
-    if (r < 0.2) birth = dice.dateBetween(addMonths(to, -60), addMonths(to, -6));
+    if (r < 0.2) birth = dice.dateBetween(addMonths(to, -78), addMonths(to, -6));
     else birth = dice.dateBetween('1925-01-01', '2004-12-31');
     if (dice.chance(0.05)) birth = `${dice.pick(['1940', '1952', '1968', '1980', '1996', '2020', '2024'])}-02-29`;
     else if (dice.chance(0.08)) birth = monthEndOf(birth);
@@ -267,7 +269,7 @@ export function randomPopulation(
       const reg = spells.find((s) => s.start_date <= date && (s.end_date === null || s.end_date > date));
       return reg && dice.chance(0.9) ? reg.practice : dice.pick([...practices, 'P9']);
     };
-    const child = birth > addMonths(to, -61);
+    const child = birth > addMonths(to, -79);
     const eventDate = (): string => {
       if (child && dice.chance(0.5)) {
         // Around a birthday-based window edge: 12, 18, 24 months or the definitions' own spans.
@@ -289,8 +291,14 @@ export function randomPopulation(
     // Most patients get records that make one or two definitions' population (and often the
     // numerator, sometimes an exclusion) true at some month end T of the last two years.
     for (let n = dice.chance(0.9) ? dice.int(1, 2) : 0; n > 0; n--) {
-      const def = dice.pick(definitions);
-      const T = monthEndOf(dice.dateBetween(addMonths(to, -24), to));
+      const def = child && childCohorts.length && dice.chance(0.8) ? dice.pick(childCohorts) : dice.pick(definitions);
+      let T = monthEndOf(dice.dateBetween(addMonths(to, -24), to));
+      // A population defined by age in months (the childhood cohorts): a T at which this child is in it, when one is in range.
+      const span = 'age' in def.population && def.population.age.unit === 'months' ? def.population.age : null;
+      if (span) {
+        const t = monthEndOf(addMonths(birth, dice.int(span.min ?? 0, span.max ?? (span.min ?? 0) + 12)));
+        if (t >= addMonths(to, -24) && t <= to) T = t;
+      }
       if (T >= birth) {
         const sink: WitnessSink = {
           event: (slug, date, value, code) => {

@@ -63,6 +63,15 @@ interface Missing {
   verb: string; // "" or " issued"
   window: Window | undefined;
   last: string | null; // latest qualifying-looking item on or before R, any time
+  /** For "at least N by an age" (a course of doses): how many the window holds and how many are needed. */
+  doses?: { have: number; need: number } | undefined;
+}
+
+/** "1 of 3 recorded before age 1" when more than one dose of a course is missing; null otherwise. */
+function dosesWords(m: Missing): string | null {
+  if (!m.doses || m.doses.have >= m.doses.need - 1) return null;
+  const { have, need } = m.doses;
+  return `${have === 0 ? 'none' : `${have} of ${need}`} recorded ${windowWords(m.window)}`;
 }
 
 function missingReason(m: Missing, at: PatientAtDate, tense: Tense): Reason {
@@ -71,7 +80,11 @@ function missingReason(m: Missing, at: PatientAtDate, tense: Tense): Reason {
     const deadline = addMonths(at.record.patient.birth_date, w.before_age_months);
     const dueBy = addDays(deadline, -1);
     const turns = `${ageWords(w.before_age_months)}${w.before_age_months % 12 === 0 ? '' : ' old'}`;
-    const text = tense === 'due_soon' ? `${m.words} not given; turns ${turns} on ${deadline}` : `${m.words} not given before age ${ageWords(w.before_age_months)} (turned ${turns} on ${deadline})`;
+    const doses = dosesWords(m);
+    const text =
+      tense === 'due_soon'
+        ? `${m.words} not given; turns ${turns} on ${deadline}${doses ? ` (${doses})` : ''}`
+        : `${m.words} not given before age ${ageWords(w.before_age_months)} (turned ${turns} on ${deadline}${doses ? `; ${doses}` : ''})`;
     return { text, dueBy, outOfRange: false };
   }
   const dueBy = m.last === null ? null : lastDayCounted(m.last, w);
@@ -86,6 +99,15 @@ function asMissing(c: Criterion, at: PatientAtDate, labels: Labels): Missing | n
   if ('has_event' in c && c.has_event.min_count === undefined && c.has_event.value === undefined) {
     const last = latest(eventsFrom(at, c.has_event.codelist).map((e) => e.date));
     return { words: label(labels, c.has_event.codelist), verb: '', window: c.has_event.window, last };
+  }
+  const w = 'has_event' in c ? c.has_event.window : undefined;
+  if ('has_event' in c && c.has_event.value === undefined && w !== undefined && 'before_age_months' in w) {
+    // A course of doses due by an age (MMR1 and MMR2 by 5; three primary doses by 1): the programme's
+    // label names the dose that is missing ("MMR2"), and the reason says how many are recorded.
+    const birth = at.record.patient.birth_date;
+    const counted = eventsFrom(at, c.has_event.codelist).filter((e) => inWindow(w, e.date, at.R, birth));
+    const last = latest(counted.map((e) => e.date));
+    return { words: label(labels, c.has_event.codelist), verb: '', window: w, last, doses: { have: counted.length, need: c.has_event.min_count ?? 1 } };
   }
   if ('medication' in c && c.medication.min_count === undefined) {
     const set = codesOf(at.codes, c.medication.codelist);

@@ -97,6 +97,10 @@ export const CODE_PICKS = {
   gpnet_cvd_care_plan: [['GPNET-CVDCP-001', 1]],
   gpnet_cardiac_rehab_attended: [['GPNET-CRATT-001', 1]],
   gpnet_post_mi_review: [['GPNET-MIREV-001', 1]],
+  /** The 5-in-1 (the 6-in-1 code in the same list came after the demo years, in 2017). */
+  gpnet_dtap_ipv_hib: [['GPNET-DTAPIPVHIB-001', 1]],
+  gpnet_pcv: [['GPNET-PCV-001', 1]],
+  gpnet_hib_menc: [['GPNET-HIBMENC-001', 1]],
 } as const satisfies Record<string, WeightedCodes>;
 
 export type CodePick = keyof typeof CODE_PICKS;

@@ -66,7 +66,7 @@ function buildPhases(ctx: GenContext): Phase[] {
     { label: 'diabetes care', steps: diabetesSteps(ctx) },
     { label: 'COPD care', steps: copdSteps(ctx) },
     { label: 'CVD care and statins', steps: cvdSteps(ctx) },
-    { label: 'routine care, flu and MMR', steps: routineCareSteps(ctx) },
+    { label: 'routine care, flu and childhood immunisations', steps: routineCareSteps(ctx) },
     { label: 'consultations', steps: consultations },
     { label: 'recording at consultations', steps: opportunisticSteps(ctx) },
   ];

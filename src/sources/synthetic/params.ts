@@ -125,6 +125,38 @@ export const IMMUNISATION = {
   secondDoseShare: 0.85,
 } as const;
 
+/**
+ * The other childhood doses, on the UK schedule in force for the demo years (from September 2006):
+ * DTaP/IPV/Hib (the 5-in-1) at 8, 12 and 16 weeks, PCV with the first and third (8 and 16 weeks),
+ * and the one-year boosters — Hib/MenC and PCV — at the MMR1 visit. MenC primaries, rotavirus
+ * (from July 2013) and everything later (MenB, the 6-in-1) are not generated.
+ */
+export const CHILDHOOD = {
+  /** Children born from this date get the course (older ones' records hold no vaccinations; see docs/GENERATOR.md). */
+  bornFrom: '2000-01-01',
+  /** Primary course: on time, late (started after about 5 months), stopped after one or two doses; the rest never start. */
+  primaryTimelyShare: 0.9,
+  primaryLateShare: 0.05,
+  primaryPartialShare: 0.02,
+  /** Days from birth to the first dose and between doses (8, 12, 16 weeks), and mean extra delays (exponential). */
+  firstDoseDays: 56,
+  doseIntervalDays: 28,
+  timelyDelayDaysMean: 8,
+  lateStartDelayDaysMean: 120,
+  lateIntervalDelayDaysMean: 30,
+  /** PCV primaries (8 and 16 weeks) for children born from here: the programme started on 4 September 2006. */
+  pcvPrimaryBornFrom: '2006-07-04',
+  /** One-year boosters (Hib/MenC, PCV) for children who reached 12 months from 4 September 2006. */
+  boosterBornFrom: '2005-09-04',
+  /** Boosters at the MMR1 visit (PCV only before the 2nd birthday, as the schedule allows): share of visits that give them. */
+  boosterWithMmr1: 0.96,
+  /** Children with no MMR1 recorded: share who still have a booster visit at 12–13 months (MMR-only hesitancy). */
+  boosterWithoutMmr1: 0.45,
+  /** At a booster visit, each of the two vaccines is given (independently) with this probability. */
+  boosterEachGiven: 0.985,
+  boosterDelayDaysMean: 35,
+} as const;
+
 export const DIABETES = {
   /** 6-monthly diabetes reviews: attendance. */
   attend: { pre: 0.74, post: 0.9 } satisfies Effect,

@@ -153,6 +153,11 @@ export const TAG = {
   mmrDelay: 101,
   mmrRecall: 102,
   mmr2: 103,
+  // Childhood doses other than MMR (new streams: the MMR streams above are untouched).
+  primaryCourse: 104,
+  primaryDelay: 105,
+  booster: 106,
+  boosterDelay: 107,
   consultCount: 110,
   consultDate: 111,
   consultWho: 112,

@@ -1,5 +1,6 @@
 import { diastolicSql, effectSql, type GenContext, type Step, sqlDate, sqlInt, sqlNum, systolicSql } from './context.js';
 import { ATTRIBUTE_PRACTICE_JOIN } from './diagnoses.js';
+import { childhoodSteps } from './childhood.js';
 import { CARE_START, FLU, GENERAL, HYPERTENSION, IMMUNISATION, PROGRAMMES } from './params.js';
 import { TAG } from './random.js';
 import { reviewSlotsSelect } from './review-slots.js';
@@ -7,7 +8,8 @@ import { reviewSlotsSelect } from './review-slots.js';
 /**
  * Routine care outside the disease programmes: BP checks for the hypertension register and for
  * other adults, smoking status, seasonal influenza vaccination for those at risk, and MMR for
- * children (with the childhood immunisation programme's call and recall).
+ * children (with the childhood immunisation programme's call and recall), then the other
+ * childhood doses (childhood.ts), which read the MMR1 dates.
  */
 export function routineCareSteps(ctx: GenContext): Step[] {
   const { rng, codes } = ctx;
@@ -79,6 +81,7 @@ export function routineCareSteps(ctx: GenContext): Step[] {
     },
     ...fluSteps(ctx),
     ...mmrSteps(ctx),
+    ...childhoodSteps(ctx),
   ];
 }
 
