@@ -8,6 +8,7 @@ import { scalar } from '../store/engine.js';
 import { pageRoutes } from './pages/routes.js';
 import { dashboardCss, readUnder } from './static-assets.js';
 import { installAuth, type AuthConfig } from './auth/middleware.js';
+import { mountRecall } from './recall/routes.js';
 
 export interface AppOptions {
   /** Renders a network's feedback report to PDF (needs chromium); absent → the PDF link is not offered. */
@@ -49,6 +50,8 @@ export function createApp(data: DashboardData, options: AppOptions): Hono {
   const incentives = new IncentiveService(data.engine, options.schemeFiles);
   app.route('/api/incentives', incentiveApiRoutes(incentives));
   app.route('/api', apiRoutes(data));
+  // Call and recall: practice worklists (identifiable, practice role only) and network counts.
+  mountRecall(app, data, options);
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
       ? c.json({ error: { code: 'not_found', message: `no API endpoint ${c.req.path}` } }, 404)
