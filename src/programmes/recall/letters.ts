@@ -59,6 +59,7 @@ body { font-family: Arial, Helvetica, sans-serif; font-size: 12pt; color: #212b3
 .date { text-align: right; }
 h1 { font-size: 15pt; margin: 10mm 0 4mm; }
 .ref { margin-top: 12mm; font-size: 9pt; color: #4c6272; }
+@media print { .gpnet-user-bar { display: none; } }
 </style>
 </head>
 <body>

@@ -32,6 +32,7 @@ const STYLE = h`<style>
 .gp-bar { display: inline-block; height: 14px; background: #005eb8; vertical-align: middle; margin-right: 6px; }
 .gp-bar--soon { background: #ffb81c; }
 .gp-check { width: 24px; height: 24px; }
+.gp-nowrap { white-space: nowrap; }
 </style>`;
 
 function errorHtml(c: Context, title: string, crumbs: Crumb[], err: RecallError, back: string): Response {
@@ -139,7 +140,7 @@ async function worklistPage(c: Context, svc: RecallService, code: string): Promi
 <h1>Recall: ${p.title}</h1>
 <p class="nhsuk-lede-text">${org.name}, ${monthLabel(list.period_end)}. Patients in the indicator's denominator but not its numerator are overdue; due-soon patients will be if nothing is recorded.</p>
 ${doneMatch ? h`<div class="nhsuk-inset-text" role="status"><p>${DONE[doneMatch[1]!]!(doneMatch[2]!)}</p></div>` : ''}
-<p class="nhsuk-body">${counts.overdue} overdue (denominator ${counts.denominator} − numerator ${counts.numerator})${counts.adjusted_in_log ? `, of whom ${counts.adjusted_in_log} have a personalised care adjustment in the log and are not listed` : ''}; ${counts.due_soon} due soon. Showing ${rows.length} of ${list.rows.length}.</p>
+<p class="nhsuk-body">${counts.overdue} overdue (denominator ${counts.denominator} − numerator ${counts.numerator})${counts.adjusted_in_log ? `, of whom ${counts.adjusted_in_log} ${counts.adjusted_in_log === 1 ? 'has a personalised care adjustment in the log and is' : 'have a personalised care adjustment in the log and are'} not listed` : ''}; ${counts.due_soon} due soon. Showing ${rows.length} of ${list.rows.length}.</p>
 <form method="get" action="${base}" class="gp-recall-filters" aria-label="Filter the worklist">
 ${select('programme', 'programme', 'Programme', svc.programmes().map((x) => [x.programme.id, x.programme.title] as const), query.programme)}
 ${select('month', 'month', 'Month', monthOptions, list.period_end.slice(0, 7))}
@@ -270,7 +271,7 @@ function networkPage(svc: RecallService, code: string, counts: Awaited<ReturnTyp
 <thead class="nhsuk-table__head"><tr class="nhsuk-table__row"><th scope="col" class="nhsuk-table__header">Programme</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Overdue</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Due soon</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Defaulters</th><th scope="col" class="nhsuk-table__header">Chart</th></tr></thead>
 <tbody class="nhsuk-table__body">${totals.map(
     (t) => h`<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">${t.title}</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">${t.overdue}</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">${t.due_soon}</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">${t.defaulters}</td>
-<td class="nhsuk-table__cell"><span class="gp-bar" style="width:${px(t.overdue)}" aria-hidden="true"></span><span class="gp-bar gp-bar--soon" style="width:${px(t.due_soon)}" aria-hidden="true"></span></td></tr>`,
+<td class="nhsuk-table__cell">${t.overdue ? h`<span class="gp-bar" style="width:${px(t.overdue)}" aria-hidden="true"></span>` : ''}${t.due_soon ? h`<span class="gp-bar gp-bar--soon" style="width:${px(t.due_soon)}" aria-hidden="true"></span>` : ''}</td></tr>`,
   )}</tbody></table></div>
 <p class="nhsuk-body-s">Chart: blue, overdue; yellow, due soon.</p>
 <div class="gp-table-wrap" tabindex="0" role="region" aria-label="Practices by programme (scrollable)">
@@ -280,7 +281,7 @@ function networkPage(svc: RecallService, code: string, counts: Awaited<ReturnTyp
 <tbody class="nhsuk-table__body">${practices.map(
     (pr) => h`<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header"><a href="/practices/${pr}">${byKey.get(`${pr}|${counts.programmes[0]?.id}`)?.practice_name ?? pr}</a></th>${counts.programmes.map((p) => {
       const r = byKey.get(`${pr}|${p.id}`);
-      return h`<td class="nhsuk-table__cell nhsuk-table__cell--numeric">${r ? `${r.overdue} / ${r.due_soon} / ${r.defaulters}` : '–'}</td>`;
+      return h`<td class="nhsuk-table__cell nhsuk-table__cell--numeric gp-nowrap">${r ? `${r.overdue} / ${r.due_soon} / ${r.defaulters}` : '–'}</td>`;
     })}</tr>`,
   )}</tbody></table></div>
 <p class="nhsuk-body-s"><a href="/api/recall/counts?network=${code}&amp;month=${counts.period_end.slice(0, 7)}">These counts as JSON</a></p>`;
