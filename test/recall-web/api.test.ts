@@ -63,7 +63,8 @@ beforeAll(async () => {
   app = createApp(f.data, { auth: { mode: 'sign-in' }, renderPdf: async () => new Uint8Array() });
   await addUser(f.engine, { username: 'prac2', role: 'practice', org: f.codes.sibling, password: PASSWORD });
   let n = 0;
-  for (const u of ['prac1', 'prac2', 'net1', 'comm1', 'eval1', 'admin1']) {
+  await addUser(f.engine, { username: 'prac1b', role: 'practice', org: f.codes.practice, password: PASSWORD });
+  for (const u of ['prac1', 'prac1b', 'prac2', 'net1', 'comm1', 'eval1', 'admin1']) {
     const client = new Client(app, `10.7.0.${++n}`);
     expect((await client.signIn(u)).status).toBe(200);
     clients.set(u, client);
@@ -370,6 +371,81 @@ describe('roles other than practice', () => {
     const html = await page.text();
     expect(html).toContain('Recall lists in');
     expect(PATIENT_WORDS.test(html)).toBe(false);
+  });
+});
+
+describe('forms and hostile input', () => {
+  const form = (client: Client, path: string, fields: [string, string][]): Promise<Response> =>
+    client.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+
+  it('the worklist page logs for the ticked patients and for one row, without JavaScript', async () => {
+    const page = `/practices/${f.codes.practice}/recall`;
+    const html = await (await c('prac1').request(`${page}?programme=${programme}`)).text();
+    expect(html).toContain(`name="csrf" value="${c('prac1').csrf}"`);
+    const ticked = [...html.matchAll(/name="patient" value="(\d+)"/g)].map((m) => m[1]!).slice(0, 2);
+    expect(ticked.length).toBe(2);
+    const outreach = await count('SELECT count(*) AS n FROM recall_outreach');
+    const bulk = await form(c('prac1'), `${page}/log`, [['csrf', c('prac1').csrf], ['programme', programme], ['back', `programme=${programme}&status=overdue`], ...ticked.map((id) => ['patient', id] as [string, string]), ['method', 'phone'], ['outcome', 'booked'], ['date', '2013-12-28'], ['bulk', 'log']]);
+    expect(bulk.status).toBe(303);
+    expect(bulk.headers.get('location')).toBe(`${page}?programme=${programme}&status=overdue&done=logged-2`);
+    const one = await form(c('prac1'), `${page}/log`, [['csrf', c('prac1').csrf], ['programme', programme], ['one', ticked[0]!], [`row_action_${ticked[0]}`, 'outcome:attended'], ['date', '2013-12-29']]);
+    expect(one.status).toBe(303);
+    expect(await count('SELECT count(*) AS n FROM recall_outreach')).toBe(outreach + 3);
+    const stored = await f.engine.all('SELECT method, outcome FROM recall_outreach WHERE patient_id = $1 AND date >= CAST($2 AS DATE) ORDER BY date', [Number(ticked[0]), '2013-12-28']);
+    expect(stored).toEqual([{ method: 'phone', outcome: 'booked' }, { method: null, outcome: 'attended' }]);
+
+    const none = await form(c('prac1'), `${page}/log`, [['csrf', c('prac1').csrf], ['programme', programme], ['method', 'letter']]);
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain('select at least one patient');
+    const noChoice = await form(c('prac1'), `${page}/log`, [['csrf', c('prac1').csrf], ['programme', programme], ['one', ticked[0]!], [`row_action_${ticked[0]}`, '']]);
+    expect(noChoice.status).toBe(400);
+    expect(await count('SELECT count(*) AS n FROM recall_outreach')).toBe(outreach + 3);
+  });
+
+  it('two clients logging at once lose nothing', async () => {
+    const base = `/api/recall/practices/${f.codes.practice}/log`;
+    const ids = ((await (await c('prac1').request(`/api/recall/practices/${f.codes.practice}/worklist?programme=${programme}`)).json()) as ListBody).rows.map((r) => r.patient_id);
+    const before = await count('SELECT count(*) AS n FROM recall_outreach');
+    const writes: Promise<Response>[] = [];
+    for (let i = 0; i < 20; i++) {
+      writes.push(post(c('prac1'), base, { programme, patient_ids: [ids[i % ids.length]!], method: 'letter', date: '2013-11-15', note: `a${i}` }));
+      writes.push(post(c('prac1b'), base, { programme, patient_ids: [ids[(i + 1) % ids.length]!], method: 'sms', date: '2013-11-15', note: `b${i}` }));
+    }
+    const statuses = (await Promise.all(writes)).map((r) => r.status);
+    expect(statuses).toEqual(Array(40).fill(201));
+    expect(await count('SELECT count(*) AS n FROM recall_outreach')).toBe(before + 40);
+    expect(await count("SELECT count(DISTINCT note) AS n FROM recall_outreach WHERE date = DATE '2013-11-15'")).toBe(40);
+  });
+
+  it('answers SQL-injection and traversal strings in every recall parameter with 4xx or an empty match, and changes nothing', async () => {
+    const PAYLOADS = ["' OR '1'='1", '1; DROP TABLE patient; --', '../../etc/passwd', '<script>alert(1)</script>', '%00', 'a'.repeat(300)];
+    const base = `/api/recall/practices/${f.codes.practice}`;
+    const patients = await count('SELECT count(*) AS n FROM patient');
+    const problems: string[] = [];
+    for (const p of PAYLOADS) {
+      const e = encodeURIComponent(p);
+      for (const url of [
+        `${base}/worklist?programme=${e}`,
+        `${base}/worklist?programme=${programme}&month=${e}`,
+        `${base}/worklist?programme=${programme}&sort=${e}`,
+        `${base}/worklist?programme=${programme}&status=${e}`,
+        `${base}/batches/${e}`,
+        `/api/recall/practices/${e}/worklist?programme=${programme}`,
+        `/practices/${f.codes.practice}/recall?programme=${e}`,
+        `/api/recall/counts?network=${e}`,
+      ]) {
+        const res = await c('prac1').request(url);
+        if (res.status < 400 || res.status >= 500) problems.push(`${url}: ${res.status}`);
+      }
+      const q = await c('prac1').request(`${base}/worklist?programme=${programme}&q=${e}`);
+      if (p.length <= 100) {
+        if (q.status !== 200 || ((await q.json()) as ListBody).rows.length !== 0) problems.push(`q=${p}: ${q.status}`);
+      } else if (q.status !== 400) problems.push(`q=${p.slice(0, 10)}…: ${q.status}`);
+      const logged = await post(c('prac1'), `${base}/log`, { programme: p, patient_ids: [1], method: 'letter' });
+      if (logged.status !== 400) problems.push(`log programme=${p}: ${logged.status}`);
+    }
+    expect(problems).toEqual([]);
+    expect(await count('SELECT count(*) AS n FROM patient')).toBe(patients);
   });
 });
 

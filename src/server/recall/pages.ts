@@ -111,7 +111,7 @@ function rowHtml(r: WorklistRow): Raw {
 <td class="nhsuk-table__cell">${r.last_contact ?? '–'}</td>
 <td class="nhsuk-table__cell">${r.next_action}</td>
 <td class="nhsuk-table__cell"><label class="nhsuk-u-visually-hidden" for="row-action-${id}">What happened for ${r.name}</label>
-<select class="nhsuk-select" id="row-action-${id}" name="row_action_${id}">${ROW_ACTIONS.map(([v, l]) => h`<option value="${v}">${l}</option>`)}</select>
+<select class="nhsuk-select" id="row-action-${id}" name="row_action_${id}"><option value="">Choose…</option>${ROW_ACTIONS.map(([v, l]) => h`<option value="${v}">${l}</option>`)}</select>
 <button class="nhsuk-button nhsuk-button--secondary" type="submit" name="one" value="${id}">Log<span class="nhsuk-u-visually-hidden"> for ${r.name}</span></button></td>
 </tr>`;
 }
@@ -158,6 +158,17 @@ ${select('dir', 'dir', 'Order', [['asc', 'Ascending'], ['desc', 'Descending']], 
 <input type="hidden" name="programme" value="${list.programme}">
 <input type="hidden" name="month" value="${list.period_end.slice(0, 7)}">
 <input type="hidden" name="back" value="${back}">
+<fieldset class="nhsuk-fieldset gp-recall-actions">
+<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">For the patients you select in the table</legend>
+${select('bulk-method', 'method', 'Invitation', [['', '–'], ...METHODS.map((m) => [m, cap(m)] as const)], '')}
+${select('bulk-outcome', 'outcome', 'Outcome', [['', '–'], ...OUTCOMES.map((o) => [o, cap(words(o))] as const)], '')}
+${select('bulk-adjustment', 'adjustment', 'Personalised care adjustment', [['', '–'], ...ADJUSTMENTS.map((a) => [a, cap(words(a))] as const)], '')}
+<div class="nhsuk-form-group"><label class="nhsuk-label" for="date">Date</label><input class="nhsuk-input nhsuk-input--width-10" id="date" name="date" type="date" value="${today()}"></div>
+<div class="nhsuk-form-group"><button class="nhsuk-button" type="submit" name="bulk" value="log">Log for selected</button></div>
+<br>
+${select('batch-method', 'batch_method', 'Batch of invitations by', [['letter', 'Letter'], ['sms', 'SMS'], ['phone', 'Phone']], 'letter')}
+<div class="nhsuk-form-group"><button class="nhsuk-button nhsuk-button--secondary" type="submit" formaction="${base}/batches">Create batch from selected</button></div>
+</fieldset>
 <div class="gp-table-wrap" tabindex="0" role="region" aria-label="Worklist (scrollable)">
 <table class="nhsuk-table gp-table gp-recall-table" id="worklist">
 <caption class="nhsuk-table__caption">${p.title}: ${rows.length} patient${rows.length === 1 ? '' : 's'}</caption>
@@ -169,17 +180,6 @@ ${sortHeader(code, query, 'priority', 'P')}${sortHeader(code, query, 'status')}$
 <tbody class="nhsuk-table__body">${rows.length ? rows.map(rowHtml) : h`<tr class="nhsuk-table__row"><td class="nhsuk-table__cell" colspan="11">No patients match.</td></tr>`}</tbody>
 </table>
 </div>
-<fieldset class="nhsuk-fieldset gp-recall-actions">
-<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">For the selected patients</legend>
-${select('bulk-method', 'method', 'Invitation', [['', '–'], ...METHODS.map((m) => [m, cap(m)] as const)], '')}
-${select('bulk-outcome', 'outcome', 'Outcome', [['', '–'], ...OUTCOMES.map((o) => [o, cap(words(o))] as const)], '')}
-${select('bulk-adjustment', 'adjustment', 'Personalised care adjustment', [['', '–'], ...ADJUSTMENTS.map((a) => [a, cap(words(a))] as const)], '')}
-<div class="nhsuk-form-group"><label class="nhsuk-label" for="date">Date</label><input class="nhsuk-input nhsuk-input--width-10" id="date" name="date" type="date" value="${today()}"></div>
-<div class="nhsuk-form-group"><button class="nhsuk-button" type="submit" name="bulk" value="log">Log for selected</button></div>
-<br>
-${select('batch-method', 'batch_method', 'Batch of invitations by', [['letter', 'Letter'], ['sms', 'SMS'], ['phone', 'Phone']], 'letter')}
-<div class="nhsuk-form-group"><button class="nhsuk-button nhsuk-button--secondary" type="submit" formaction="${base}/batches">Create batch from selected</button></div>
-</fieldset>
 </form>
 <h2 class="nhsuk-heading-m">Batches</h2>
 ${batches.length
