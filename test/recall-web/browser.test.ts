@@ -118,7 +118,7 @@ describe('recall in a browser', () => {
     const after = await rowIds();
     expect(after).not.toContain(target);
     expect(after.length).toBe(before.length - 1);
-    await shot('logged');
+    await shot('logged', true);
 
     // Bulk: select two rows, create a letter batch.
     const chosen = after.slice(0, 2);
