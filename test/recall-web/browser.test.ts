@@ -81,6 +81,11 @@ describe('recall in a browser', () => {
     expect(page.url()).toContain(`/practices/${PRACTICE}`);
     await page.getByRole('link', { name: /Recall worklists/ }).click();
     await expect(page.locator('h1').textContent()).resolves.toMatch(/^Recall: /);
+    await page.locator('details.nhsuk-details').first().evaluate((d) => {
+      (d as unknown as { open: boolean }).open = true;
+    });
+    await shot('landing', true);
+    await axe('landing');
 
     // The programme with the most patients at the practice (asked through the API with the same session).
     const programmes = (await (await page.request.get(`${server.url}/api/recall/programmes`)).json()) as { id: string; title: string }[];
@@ -90,6 +95,9 @@ describe('recall in a browser', () => {
       if (body.rows.length > best.n) best = { ...p, n: body.rows.length };
     }
     expect(best.n).toBeGreaterThanOrEqual(4);
+    // The landing page's summary of every list agrees.
+    expect(await page.locator('details li', { hasText: best.title }).textContent()).toContain(`${best.n} overdue`);
+    expect(await page.locator('details li').count()).toBe(programmes.length);
 
     // Filter: programme and status, through the GET form.
     await page.selectOption('#programme', best.id);

@@ -135,6 +135,8 @@ async function worklistPage(c: Context, svc: RecallService, code: string): Promi
   const doneMatch = done ? /^(logged)-(\d{1,4})$/.exec(done) : null;
   const counts = list.counts;
   const batches = (await svc.batches(code)).slice(0, 10);
+  // Every programme's list size at this practice (counts; the lists are cached), to show where the work is.
+  const sizes = await Promise.all(svc.programmes().map(async (x) => ({ id: x.programme.id, title: x.programme.title, rows: (await svc.worklist(code, x.programme.id, list.period_end)).rows })));
   const back = new URLSearchParams(queryParams(query)).toString();
   const monthOptions = [...svc.data.months].reverse().map((m) => [m.slice(0, 7), monthLabel(m)] as const);
   const body = h`${STYLE}
@@ -142,6 +144,12 @@ async function worklistPage(c: Context, svc: RecallService, code: string): Promi
 <p class="nhsuk-lede-text">${org.name}, ${monthLabel(list.period_end)}. Patients in the indicator's denominator but not its numerator are overdue; due-soon patients will be if nothing is recorded.</p>
 ${doneMatch ? h`<div class="nhsuk-inset-text" role="status"><p>${DONE[doneMatch[1]!]!(doneMatch[2]!)}</p></div>` : ''}
 <p class="nhsuk-body">${counts.overdue} overdue (denominator ${counts.denominator} − numerator ${counts.numerator})${counts.adjusted_in_log ? `, of whom ${counts.adjusted_in_log} ${counts.adjusted_in_log === 1 ? 'has a personalised care adjustment in the log and is' : 'have a personalised care adjustment in the log and are'} not listed` : ''}; ${counts.due_soon} due soon. Showing ${rows.length} of ${list.rows.length}.</p>
+<details class="nhsuk-details"${list.rows.length === 0 ? h` open` : ''}>
+<summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Every list at this practice</span></summary>
+<div class="nhsuk-details__text"><ul class="nhsuk-list">${sizes.map(
+    (x) => h`<li>${x.id === list.programme ? h`<strong>${x.title}</strong>` : h`<a href="${worklistHref(code, { programme: x.id, month: query.month })}">${x.title}</a>`}: ${x.rows.filter((r) => r.status === 'overdue').length} overdue, ${x.rows.filter((r) => r.status === 'due_soon').length} due soon</li>`,
+  )}</ul></div>
+</details>
 <form method="get" action="${base}" class="gp-recall-filters" aria-label="Filter the worklist">
 ${select('programme', 'programme', 'Programme', svc.programmes().map((x) => [x.programme.id, x.programme.title] as const), query.programme)}
 ${select('month', 'month', 'Month', monthOptions, list.period_end.slice(0, 7))}
