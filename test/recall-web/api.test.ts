@@ -449,6 +449,15 @@ describe('forms and hostile input', () => {
   });
 });
 
+describe('API description', () => {
+  it('lists every recall API route in /api/openapi.json', async () => {
+    const doc = (await (await c('net1').request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const declared = ROUTE_SCOPES.filter((s) => s.path.startsWith('/api/recall/')).map((s) => `${s.method.toLowerCase()} ${s.path.replace(/:(\w+)/g, '{$1}')}`);
+    const listed = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)).filter((x) => x.includes('/api/recall/'));
+    expect(listed.sort()).toEqual(declared.sort());
+  });
+});
+
 describe('admin', () => {
   it('reads the audit trail of recall activity (patient counts, no patients)', async () => {
     const rows = (await (await c('admin1').request('/api/audit?limit=100000')).json()) as { action: string; patient_count: number | null; username: string; outcome: string }[];
