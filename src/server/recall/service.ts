@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { patientStatus } from '../../indicators/compile/patient-status.js';
 import { isIsoDate } from '../../indicators/reference/dates.js';
-import { BatchError, type BatchMethod, createBatch, markBatchSent, readBatch } from '../../programmes/recall/batch.js';
+import { type Batch, BatchError, type BatchMethod, createBatch, markBatchSent, readBatch } from '../../programmes/recall/batch.js';
 import { fictionalName, fictionalPhone } from '../../programmes/recall/fictional.js';
 import type { LoadedProgramme } from '../../programmes/recall/load.js';
 import { ADJUSTMENTS, METHODS, OUTCOMES, logOutreach } from '../../programmes/recall/outreach.js';
@@ -209,14 +209,7 @@ export class RecallService {
    * A batch of another practice is reported as not found (and the caller audits the attempt).
    */
   async batch(practice: string, id: number): Promise<BatchDetail> {
-    let b;
-    try {
-      b = await readBatch(this.engine, id);
-    } catch (err) {
-      if (err instanceof BatchError) throw new RecallError(404, 'not_found', `no batch ${id} at ${practice}`);
-      throw err;
-    }
-    if (b.practice !== practice) throw new RecallError(404, 'not_found', `no batch ${id} at ${practice}`, true);
+    const b = await this.ownBatch(practice, id);
     const summary = (await this.batches(practice)).find((x) => x.id === id)!;
     const list = await this.worklist(practice, b.programme, day(b.period_end));
     const byId = new Map(list.rows.map((r) => [r.patient_id, r]));
@@ -253,8 +246,21 @@ export class RecallService {
     return { ...summary, practice, rows: b.patient_ids.map((pid) => byId.get(pid)).filter((r): r is WorklistRow => r !== undefined) };
   }
 
+  /** The batch if it belongs to the practice; another practice's batch is "not found" (and audited as denied). */
+  private async ownBatch(practice: string, id: number): Promise<Batch> {
+    let b: Batch;
+    try {
+      b = await readBatch(this.engine, id);
+    } catch (err) {
+      if (err instanceof BatchError) throw new RecallError(404, 'not_found', `no batch ${id} at ${practice}`);
+      throw err;
+    }
+    if (b.practice !== practice) throw new RecallError(404, 'not_found', `no batch ${id} at ${practice}`, true);
+    return b;
+  }
+
   async markSent(practice: string, id: number, date: string): Promise<number> {
-    await this.batch(practice, id); // ownership
+    await this.ownBatch(practice, id);
     try {
       const n = await markBatchSent(this.engine, id, date);
       this.forget(practice);
