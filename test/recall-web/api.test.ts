@@ -384,6 +384,15 @@ describe('forms and hostile input', () => {
     expect(html).toContain(`name="csrf" value="${c('prac1').csrf}"`);
     const ticked = [...html.matchAll(/name="patient" value="(\d+)"/g)].map((m) => m[1]!).slice(0, 2);
     expect(ticked.length).toBe(2);
+    // Each row's menu and button belong to that row's own small form, the checkboxes to the bulk
+    // form: a submission carries only what it needs, so long lists stay under the body limit.
+    const selects = [...html.matchAll(/<select[^>]*name="row_action_(\d+)"[^>]*>/g)];
+    expect(selects.length).toBeGreaterThan(0);
+    for (const m of selects) {
+      expect(m[0]).toContain(`form="row-${m[1]}"`);
+      expect(html).toContain(`<form id="row-${m[1]}" method="post" action="${page}/log">`);
+    }
+    expect([...html.matchAll(/<input[^>]*name="patient"[^>]*>/g)].every((m) => m[0].includes('form="worklist-form"'))).toBe(true);
     const outreach = await count('SELECT count(*) AS n FROM recall_outreach');
     const bulk = await form(c('prac1'), `${page}/log`, [['csrf', c('prac1').csrf], ['programme', programme], ['back', `programme=${programme}&status=overdue`], ...ticked.map((id) => ['patient', id] as [string, string]), ['method', 'phone'], ['outcome', 'booked'], ['date', '2013-12-28'], ['bulk', 'log']]);
     expect(bulk.status).toBe(303);

@@ -101,7 +101,7 @@ function statusTag(r: WorklistRow): Raw {
 function rowHtml(r: WorklistRow): Raw {
   const id = r.patient_id;
   return h`<tr class="nhsuk-table__row" id="patient-${id}">
-<td class="nhsuk-table__cell"><input class="gp-check" type="checkbox" name="patient" value="${id}" id="select-${id}" aria-label="Select ${r.name}"></td>
+<td class="nhsuk-table__cell"><input class="gp-check" type="checkbox" name="patient" value="${id}" id="select-${id}" form="worklist-form" aria-label="Select ${r.name}"></td>
 <td class="nhsuk-table__cell">${r.priority}</td>
 <td class="nhsuk-table__cell">${statusTag(r)}</td>
 <th scope="row" class="nhsuk-table__header">${r.name}<br><span class="nhsuk-body-s">NHS ${r.nhs_number ?? 'not recorded'} · ${r.phone}</span></th>
@@ -112,8 +112,8 @@ function rowHtml(r: WorklistRow): Raw {
 <td class="nhsuk-table__cell">${r.last_contact ?? '–'}</td>
 <td class="nhsuk-table__cell">${r.next_action}</td>
 <td class="nhsuk-table__cell"><label class="nhsuk-u-visually-hidden" for="row-action-${id}">What happened for ${r.name}</label>
-<select class="nhsuk-select" id="row-action-${id}" name="row_action_${id}"><option value="">Choose…</option>${ROW_ACTIONS.map(([v, l]) => h`<option value="${v}">${l}</option>`)}</select>
-<button class="nhsuk-button nhsuk-button--secondary" type="submit" name="one" value="${id}">Log<span class="nhsuk-u-visually-hidden"> for ${r.name}</span></button></td>
+<select class="nhsuk-select" id="row-action-${id}" name="row_action_${id}" form="row-${id}"><option value="">Choose…</option>${ROW_ACTIONS.map(([v, l]) => h`<option value="${v}">${l}</option>`)}</select>
+<button class="nhsuk-button nhsuk-button--secondary" type="submit" name="one" value="${id}" form="row-${id}">Log<span class="nhsuk-u-visually-hidden"> for ${r.name}</span></button></td>
 </tr>`;
 }
 
@@ -178,6 +178,7 @@ ${select('bulk-adjustment', 'adjustment', 'Personalised care adjustment', [['', 
 ${select('batch-method', 'batch_method', 'Batch of invitations by', [['letter', 'Letter'], ['sms', 'SMS'], ['phone', 'Phone']], 'letter')}
 <div class="nhsuk-form-group"><button class="nhsuk-button nhsuk-button--secondary" type="submit" formaction="${base}/batches">Create batch from selected</button></div>
 </fieldset>
+</form>
 <div class="gp-table-wrap" tabindex="0" role="region" aria-label="Worklist (scrollable)">
 <table class="nhsuk-table gp-table gp-recall-table" id="worklist">
 <caption class="nhsuk-table__caption">${p.title}: ${rows.length} patient${rows.length === 1 ? '' : 's'}</caption>
@@ -189,7 +190,7 @@ ${sortHeader(code, query, 'priority', 'P')}${sortHeader(code, query, 'status')}$
 <tbody class="nhsuk-table__body">${rows.length ? rows.map(rowHtml) : h`<tr class="nhsuk-table__row"><td class="nhsuk-table__cell" colspan="11">No patients match.</td></tr>`}</tbody>
 </table>
 </div>
-</form>
+${rows.map((r) => h`<form id="row-${r.patient_id}" method="post" action="${base}/log"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="programme" value="${list.programme}"><input type="hidden" name="back" value="${back}"></form>`)}
 <h2 class="nhsuk-heading-m">Batches</h2>
 ${batches.length
     ? h`<ul class="nhsuk-list nhsuk-list--bullet">${batches.map((b) => h`<li><a href="${base}/batches/${b.id}">Batch ${b.id}</a>: ${b.programme}, ${b.patients} patient${b.patients === 1 ? '' : 's'} by ${b.method}, ${b.sent_on ? `sent ${b.sent_on}` : 'not sent yet'}</li>`)}</ul>`
