@@ -27,7 +27,7 @@ const STYLE = h`<style>
 .gp-recall-actions { border: 1px solid #d8dde0; background: #fff; padding: 16px; margin: 16px 0 24px; }
 .gp-recall-actions .nhsuk-form-group { display: inline-block; margin: 0 16px 12px 0; vertical-align: bottom; }
 .gp-recall-table td, .gp-recall-table th { font-size: 16px; vertical-align: top; }
-.gp-recall-table .nhsuk-select { min-width: 0; width: auto; max-width: 11em; font-size: 16px; }
+.gp-recall-table .nhsuk-select { min-width: 0; width: auto; max-width: 9em; font-size: 16px; }
 .gp-recall-table td:nth-child(6) { min-width: 14em; }
 .gp-recall-table .nhsuk-button { margin: 4px 0 0; padding: 4px 10px; font-size: 16px; }
 .gp-bar { display: inline-block; height: 14px; background: #005eb8; vertical-align: middle; margin-right: 6px; }
