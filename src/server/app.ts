@@ -11,6 +11,7 @@ import { installAuth, LARGE_BODY_ROUTES, type AuthConfig } from './auth/middlewa
 import { ImportService } from './imports/import-service.js';
 import { importRoutes } from './imports/routes.js';
 import type { Engine } from '../store/engine.js';
+import { mountRecall } from './recall/routes.js';
 
 export interface AppOptions {
   /** Renders a network's feedback report to PDF (needs chromium); absent → the PDF link is not offered. */
@@ -56,6 +57,8 @@ export function createApp(data: DashboardData, options: AppOptions): Hono {
   const importService = new ImportService(data.engine, { ...options.imports, maxBytes: LARGE_BODY_ROUTES.get('POST /api/imports') ?? 0 });
   app.route('/api/imports', importRoutes(importService, data.engine));
   app.route('/api', apiRoutes(data));
+  // Call and recall: practice worklists (identifiable, practice role only) and network counts.
+  mountRecall(app, data, options);
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
       ? c.json({ error: { code: 'not_found', message: `no API endpoint ${c.req.path}` } }, 404)

@@ -53,6 +53,7 @@ function urlFor(scope: RouteScope, org: string | undefined): string | null {
   if (path.includes('*')) path = path.replace('*', 'dashboard.js');
   const query = new URLSearchParams();
   if (['/api/series', '/api/comparison'].includes(scope.path)) query.set('indicator', indicator);
+  if (scope.path.startsWith('/api/recall/practices/:code/worklist')) query.set('programme', 'dm-hba1c');
   if (scope.org?.in === 'query' && org !== undefined) query.set(scope.org.name, org);
   const qs = query.toString();
   return qs ? `${path}?${qs}` : path;
@@ -67,6 +68,12 @@ describe('route declarations', () => {
     expect([...registered].filter((r) => !declared.has(r))).toEqual([]);
     expect([...declared].filter((d) => !registered.has(d))).toEqual([]);
     expect(registered.size).toBeGreaterThan(30);
+  });
+
+  it('declares every patient-level recall route for the practice role only, checked against the practice in the path', () => {
+    const patientLevel = ROUTE_SCOPES.filter((s) => s.path.startsWith('/api/recall/practices/') || s.path.startsWith('/practices/:code/recall'));
+    expect(patientLevel.length).toBe(16);
+    for (const s of patientLevel) expect({ path: s.path, roles: s.roles, org: s.org }).toEqual({ path: s.path, roles: ['practice'], org: { in: 'param', name: 'code' } });
   });
 
   it('refuses a request to a path that matches no declaration', async () => {

@@ -6,6 +6,8 @@ import { MeasureError } from '../../indicators/measure.js';
 import { isIsoDate } from '../../indicators/reference/dates.js';
 import { BatchError, type BatchMethod, batchCsv, createBatch, markBatchSent, readBatch, smsOutbox } from '../../programmes/recall/batch.js';
 import { worklistCsv, worklistTable } from '../../programmes/recall/format.js';
+import { lettersHtml } from '../../programmes/recall/letters.js';
+import { htmlToPdf } from '../../programmes/recall/letters-pdf.js';
 import { ProgrammeError } from '../../programmes/recall/load.js';
 import { ADJUSTMENTS, type Adjustment, METHODS, type Method, OUTCOMES, type Outcome, logOutreach } from '../../programmes/recall/outreach.js';
 import { type RecallLibrary, findProgramme, listDate, loadRecallLibrary, practiceName, registeredAt } from '../../programmes/recall/session.js';
@@ -22,7 +24,7 @@ import { storeLocation, type StoreOptions } from '../store-option.js';
  *   programmes [--format json|table]
  *   list  --db --practice --programme [--month] [--status] [--format csv|json|table]
  *   log   --db --practice --patient --programme (--method|--outcome|--adjustment) [--date] [--note]
- *   batch create --db --practice --programme --method [--month] [--status] [--limit] --csv FILE [--sms FILE]
+ *   batch create --db --practice --programme --method [--month] [--status] [--limit] --csv FILE [--sms FILE] [--letters FILE.pdf]
  *   batch sent   --db --practice --batch ID [--date]
  */
 
@@ -176,11 +178,12 @@ export function register(program: Command): void {
     .requiredOption('--method <method>', 'letter | sms | phone')
     .requiredOption('--csv <file>', 'write the batch as CSV here')
     .option('--sms <file>', 'write the SMS outbox (nhs_number, phone, message) here')
+    .option('--letters <file>', 'write printable invitation letters here, as PDF (needs chromium)')
     .option('--month <YYYY-MM>', 'the month (default: the latest month of data)')
     .option('--status <status>', 'overdue, due_soon or all', 'all')
     .option('--limit <n>', 'at most this many patients, in priority order')
     .option('--include-defaulters', 'include defaulters (3 unanswered invitations; default: left for clinician follow-up)')
-    .action(async (opts: StoreOptions & { practice: string; programme: string; method: string; csv: string; sms?: string; month?: string; status: string; limit?: string; includeDefaulters?: boolean }) => {
+    .action(async (opts: StoreOptions & { practice: string; programme: string; method: string; csv: string; sms?: string; letters?: string; month?: string; status: string; limit?: string; includeDefaulters?: boolean }) => {
       const method = oneOf<BatchMethod>('--method', opts.method, ['letter', 'sms', 'phone']) as BatchMethod;
       const limit = opts.limit === undefined ? Number.POSITIVE_INFINITY : positiveInt('--limit', opts.limit);
       const lib = library();
@@ -190,7 +193,12 @@ export function register(program: Command): void {
         const id = await createBatch(engine, list, rows, method);
         writeFileSync(opts.csv, batchCsv(id, method, rows));
         if (opts.sms) writeFileSync(opts.sms, smsOutbox(findProgramme(lib, opts.programme).programme, await practiceName(engine, opts.practice), rows));
-        process.stdout.write(`batch ${id}: ${rows.length} patients (${method}) written to ${opts.csv}${opts.sms ? ` and ${opts.sms}` : ''}; mark it sent with gpnet recall batch sent --batch ${id}\n`);
+        if (opts.letters) {
+          const html = lettersHtml({ practiceName: await practiceName(engine, opts.practice), programme: findProgramme(lib, opts.programme).programme, batchId: id, date: today(), rows });
+          writeFileSync(opts.letters, await htmlToPdf(html));
+        }
+        const written = [opts.csv, opts.sms, opts.letters].filter((f) => f !== undefined);
+        process.stdout.write(`batch ${id}: ${rows.length} patients (${method}) written to ${written.join(', ')}; mark it sent with gpnet recall batch sent --batch ${id}\n`);
       });
     });
   batch

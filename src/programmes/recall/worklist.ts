@@ -1,6 +1,6 @@
 import type { Codelist } from '../../codelists/load.js';
 import { codelistSlugs } from '../../indicators/definition.js';
-import { patientStatus } from '../../indicators/compile/patient-status.js';
+import { type PatientStatus, patientStatus } from '../../indicators/compile/patient-status.js';
 import { monthEnd } from '../../indicators/compile/periods.js';
 import { type PatientAtDate, eventsFrom, latestValue } from '../../indicators/reference/criteria.js';
 import { addDays, addMonths, completedMonths, parseIsoDate } from '../../indicators/reference/dates.js';
@@ -70,6 +70,8 @@ export interface WorklistOptions {
   /** The reference date: a month end. */
   R: string;
   codelists: ReadonlyMap<string, Codelist>;
+  /** The indicator's patient statuses at this practice and R, if the caller has them already (one SQL run for every practice). */
+  statuses?: readonly PatientStatus[];
 }
 
 function ageWords(birth: string, R: string): string {
@@ -158,7 +160,7 @@ export async function buildWorklist(engine: Engine, p: LoadedProgramme, opts: Wo
   const { practice, R } = opts;
   const def = p.indicator.definition;
   const codes = codeSetsOf(opts.codelists);
-  const statuses = await patientStatus(engine, p.indicator, practice, R);
+  const statuses = opts.statuses ?? (await patientStatus(engine, p.indicator, practice, R));
   const slugs = [...new Set([...codelistSlugs(def), ...p.programme.risk.map((r) => r.latest_value.codelist)])];
   const stored = new Set((await engine.all<{ slug: string }>(`SELECT DISTINCT slug FROM codelist_code WHERE slug IN (${slugs.map((_, i) => `$${i + 1}`).join(', ')})`, slugs)).map((r) => r.slug));
   const missing = slugs.filter((s) => !stored.has(s));

@@ -1,3 +1,5 @@
+import { RECALL_OPENAPI_PATHS } from '../recall/openapi.js';
+
 /** The OpenAPI 3.1 document for the JSON API, served at /api/openapi.json. */
 const month = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2011-03' };
 const q = (name: string, description: string, schema: object, required = false): object => ({ name, in: 'query', required, description, schema });
@@ -61,6 +63,7 @@ export const OPENAPI = {
         responses: { '200': ok('Alerts', { type: 'object' }), ...errors },
       },
     },
+    ...RECALL_OPENAPI_PATHS,
   },
   components: {
     schemas: {

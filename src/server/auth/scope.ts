@@ -35,6 +35,8 @@ export const ALL_AGGREGATES: readonly Role[] = ['commissioner', 'evaluator', 'ad
 const NETWORKS_UP: readonly Role[] = ['network', ...ALL_AGGREGATES];
 const EVALUATION: readonly Role[] = ['evaluator', 'admin'];
 const ADMIN: readonly Role[] = ['admin'];
+/** Identifiable, patient-level data: the practice's own staff only. */
+export const PRACTICE: readonly Role[] = ['practice'];
 
 const q = (name: string): OrgCheck => ({ in: 'query', name });
 const p = (name: string): OrgCheck => ({ in: 'param', name });
@@ -89,6 +91,28 @@ export const ROUTE_SCOPES: readonly RouteScope[] = [
   { method: 'GET', path: '/incentives/:scheme/:year/summary.pdf', roles: ALL_AGGREGATES, description: 'a scheme year PDF' },
   { method: 'GET', path: '/incentives/:scheme/:year/networks/:code', roles: NETWORKS_UP, org: p('code'), description: 'one network\'s statement' },
   { method: 'GET', path: '/incentives/:scheme/:year/networks/:code/statement.pdf', roles: NETWORKS_UP, org: p('code'), description: 'one network\'s statement PDF' },
+  // Call and recall (docs/RECALL.md "Server"). Patient-level routes: the practice role, own
+  // practice only (admin too is refused: identifiable data is for the practice's own staff).
+  // Counts (no patient anywhere in the response): networks up.
+  { method: 'GET', path: '/api/recall/programmes', roles: ALL, description: 'recall programme catalogue' },
+  { method: 'GET', path: '/api/recall/counts', roles: NETWORKS_UP, org: q('network'), description: 'recall list sizes (counts only)' },
+  { method: 'GET', path: '/api/recall/practices/:code/worklist', roles: PRACTICE, org: p('code'), description: 'a recall worklist (patient-level)' },
+  { method: 'GET', path: '/api/recall/practices/:code/worklist.csv', roles: PRACTICE, org: p('code'), description: 'a recall worklist as CSV (patient-level)' },
+  { method: 'POST', path: '/api/recall/practices/:code/log', roles: PRACTICE, org: p('code'), description: 'log recall outreach' },
+  { method: 'GET', path: '/api/recall/practices/:code/batches', roles: PRACTICE, org: p('code'), description: 'a practice\'s recall batches' },
+  { method: 'POST', path: '/api/recall/practices/:code/batches', roles: PRACTICE, org: p('code'), description: 'create a recall batch' },
+  { method: 'GET', path: '/api/recall/practices/:code/batches/:id', roles: PRACTICE, org: p('code'), description: 'a recall batch (patient-level)' },
+  { method: 'GET', path: '/api/recall/practices/:code/batches/:id/batch.csv', roles: PRACTICE, org: p('code'), description: 'a recall batch as CSV' },
+  { method: 'GET', path: '/api/recall/practices/:code/batches/:id/sms.csv', roles: PRACTICE, org: p('code'), description: 'a recall batch\'s SMS outbox' },
+  { method: 'GET', path: '/api/recall/practices/:code/batches/:id/letters.pdf', roles: PRACTICE, org: p('code'), description: 'a recall batch\'s letters PDF' },
+  { method: 'POST', path: '/api/recall/practices/:code/batches/:id/sent', roles: PRACTICE, org: p('code'), description: 'mark a recall batch as sent' },
+  { method: 'GET', path: '/practices/:code/recall', roles: PRACTICE, org: p('code'), description: 'recall worklist page' },
+  { method: 'POST', path: '/practices/:code/recall/log', roles: PRACTICE, org: p('code'), description: 'log recall outreach (form)' },
+  { method: 'POST', path: '/practices/:code/recall/batches', roles: PRACTICE, org: p('code'), description: 'create a recall batch (form)' },
+  { method: 'GET', path: '/practices/:code/recall/batches/:id', roles: PRACTICE, org: p('code'), description: 'recall batch page' },
+  { method: 'GET', path: '/practices/:code/recall/batches/:id/letters', roles: PRACTICE, org: p('code'), description: 'recall letters to print' },
+  { method: 'POST', path: '/practices/:code/recall/batches/:id/sent', roles: PRACTICE, org: p('code'), description: 'mark a recall batch as sent (form)' },
+  { method: 'GET', path: '/networks/:code/recall', roles: NETWORKS_UP, org: p('code'), description: 'recall list sizes page (counts only)' },
 ];
 
 interface Compiled {

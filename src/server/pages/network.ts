@@ -61,6 +61,7 @@ export function networkPage(data: DashboardData, code: string, month: string | u
     tables: [mt, ...at, ...trends.map((t) => t.table)],
     body: h`<h1>${net.name}, ${monthLabel(periodEnd)}</h1>
 <p class="nhsuk-body">Monthly feedback report for this network: <a href="${path}/report${reportQs}">view the report</a>${options.pdf ? h` or <a href="${path}/report.pdf${reportQs}">download it as PDF</a>` : ''}.</p>
+<p class="nhsuk-body"><a href="${path}/recall${reportQs}">Recall lists: patients due and overdue at each practice (counts only)</a></p>
 <h2 class="nhsuk-heading-m">Ratings by practice</h2>
 ${tableHtml(mt, csvHref(path, mt.id, periodEnd))}
 <h2 class="nhsuk-heading-m" id="alerts">Alerts</h2>

@@ -6,6 +6,7 @@ import { h } from './html.js';
 import { indicatorHref, orgHref, targetText } from './common.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableHtml, type Table } from './table.js';
+import { currentPrincipal } from '../auth/render-tickets.js';
 
 export function practicePage(data: DashboardData, code: string, month: string | undefined): PageModel {
   const s = practiceSummary(data, { org: code, month });
@@ -51,6 +52,7 @@ export function practicePage(data: DashboardData, code: string, month: string | 
     tables: [table],
     body: h`<h1>${org.name}, ${monthLabel(periodEnd)}</h1>
 <p class="nhsuk-lede-text">${net ? h`Part of <a href="${orgHref('network', net.code, periodEnd)}">${net.name}</a>. ` : ''}${green} indicators met their target and ${red} did not. "To reach target" is the number of patients needed: the target times the denominator, less the numerator, rounded up.</p>
+${currentPrincipal.getStore()?.role === 'practice' ? h`<p class="nhsuk-body"><a href="${path}/recall">Recall worklists: patients due and overdue</a></p>` : ''}
 ${tableHtml(table, csvHref(path, table.id, periodEnd))}`,
   };
 }
