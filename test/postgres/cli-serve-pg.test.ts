@@ -101,6 +101,37 @@ describe('gpnet generate --pg', () => {
   });
 });
 
+describe('gpnet generate --pg, killed', () => {
+  it('leaves nothing behind when the process is killed while copying', async () => {
+    const url = await server.createDatabase('cli_killed');
+    const scratch = mkdtempSync(join(work, 'tmp-'));
+    const child = spawn(process.execPath, [join(root, 'bin', 'gpnet.js'), 'generate', '--patients', '10000', '--seed', '1', '--pg', url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TMPDIR: scratch },
+    });
+    let err = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    // Kill it once it has been copying for a moment (the progress lines go to stderr).
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('copying into PostgreSQL')) setTimeout(resolve, 1500);
+      });
+      child.once('exit', () => reject(new Error(`generate ended before it was killed: ${err}`)));
+    });
+    const copying = await withPg(url, async (e) => e.all<{ n: number }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = 'cli_killed' AND state <> 'idle' AND pid <> pg_backend_pid()"));
+    expect(copying[0]?.n).toBeGreaterThanOrEqual(1);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    await withPg(url, async (e) => {
+      expect(Object.values(await counts(e))).toEqual(TABLES.map(() => 0));
+    });
+    // The store is usable: the next run writes batch 1 completely.
+    const again = gpnet('', 'generate', '--patients', '400', '--seed', '1', '--pg', url);
+    expect(again.stdout).toMatch(/as import batch 1:/);
+  });
+});
+
 describe('gpnet users add --pg and gpnet serve --pg', () => {
   it('adds accounts to the PostgreSQL store', async () => {
     const add = (...a: string[]): number | null => gpnet(`${PASSWORD}\n`, 'users', 'add', '--pg', pgUrl, ...a, '--password-stdin').status;
