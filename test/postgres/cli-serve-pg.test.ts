@@ -218,3 +218,22 @@ describe('gpnet report --pg and gpnet incentives statement --pg', () => {
     expect(readFileSync(statement).subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
+
+describe('gpnet demo --pg', () => {
+  it('generates, measures and summarises the demo in PostgreSQL', async () => {
+    const url = await server.createDatabase('cli_demo');
+    const both = gpnet('', 'demo', '--pg', url, '--db', db, '--no-serve');
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/not both/);
+    const r = gpnet('', 'demo', '--pg', url, '--patients', '600', '--seed', '2', '--no-serve');
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Generating 600 synthetic patients into postgres:\/\/postgres@127\.0\.0\.1:\d+\/cli_demo/);
+    expect(r.stdout).toMatch(/measured 28 indicators × 108 months/);
+    expect(r.stdout).toMatch(/Explore further with: gpnet export results --pg URL/);
+    await withPg(url, async (e) => {
+      expect(await e.all('SELECT count(*) AS n FROM patient')).toEqual([{ n: 600 }]);
+      expect((await e.all<{ n: number }>('SELECT count(*) AS n FROM indicator_result'))[0]?.n).toBeGreaterThan(10_000);
+    });
+  });
+});
