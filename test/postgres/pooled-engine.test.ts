@@ -125,6 +125,8 @@ describe('PooledPostgresEngine', () => {
     expect(left.map((r) => r[0]?.t)).toEqual(Array.from({ length: POOL }, () => null));
     await expect(engine.run('CREATE TEMP TABLE pool_tmp2 (x INTEGER)')).rejects.toThrow(/session state.*transaction\(\)/s);
     await expect(engine.run("SET work_mem = '8MB'")).rejects.toThrow(/session state/);
+    await expect(engine.run('SELECT 1; CREATE TEMPORARY TABLE pool_tmp3 (x INTEGER)')).rejects.toThrow(/session state/);
+    await expect(engine.run("SELECT 1;\n  set search_path = public")).rejects.toThrow(/session state/);
     await engine.transaction((tx) => tx.run("SET LOCAL work_mem = '8MB'"));
   });
 

@@ -16,7 +16,7 @@ const SESSION_OPTIONS = '-c client_min_messages=warning -c TimeZone=UTC -c DateS
  * Statements that leave state in the session (temporary tables, SET without LOCAL). Outside a
  * transaction the next statement may run on another pooled connection, which would not see it.
  */
-const SESSION_STATE = /^\s*(CREATE\s+(OR\s+REPLACE\s+)?(TEMP|TEMPORARY)\s|SET\s+(?!LOCAL\s)(SESSION\s+)?[a-z_])/i;
+const SESSION_STATE = /(^|;)\s*(CREATE\s+(OR\s+REPLACE\s+)?(TEMP|TEMPORARY)\s|SET\s+(?!LOCAL\s)(SESSION\s+)?[a-z_])/i;
 const TEMP_TABLE = /\b(TEMP|TEMPORARY)\b/i;
 
 interface Pinned {
