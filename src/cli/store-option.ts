@@ -32,3 +32,11 @@ export function describeStore(opts: StoreOptions): string {
   if (opts.db) return opts.db;
   return (opts.pg ?? '').replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
 }
+
+/** `--pg-pool N`: connections in the server's PostgreSQL pool (1–200; default 10). */
+export function poolSizeOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 200) throw new UserError(`--pg-pool must be a whole number from 1 to 200 (got ${value})`);
+  return n;
+}

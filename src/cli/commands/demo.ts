@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { generateIntoPostgres } from '../../sources/synthetic/generate-into-postgres.js';
 import { measure } from '../../indicators/measure.js';
 import { loadStudy } from '../../programmes/study.js';
 import { startServer } from '../../server/start.js';
@@ -11,6 +12,7 @@ import { UserError } from '../errors.js';
 import { loadIndicatorLibrary } from '../indicator-library.js';
 import { OpenModeRefused } from '../../server/auth/open-mode.js';
 import { makeProgress } from '../progress.js';
+import { describeStore } from '../store-option.js';
 import { formatGenerateSummary } from './generate.js';
 import { formatMeasureSummary } from './measure.js';
 
@@ -26,11 +28,15 @@ export function register(program: Command): void {
     .command('demo')
     .description('generate the default synthetic collaboration, measure it, and print the programme summary')
     .option('--db <file>', 'the DuckDB store to use (created if missing)', 'gpnet-demo.duckdb')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database (the database must exist)')
     .option('--patients <n>', 'patients to generate when the store is empty', '300000')
     .option('--seed <s>', 'random seed', '1')
     .option('--port <n>', 'port for the dashboard (0 = any free port)', '8080')
     .option('--no-serve', 'print the summary and stop, without serving the dashboard')
-    .action(async (opts: { db: string; patients: string; seed: string; port: string; serve: boolean }) => {
+    .action(async (opts: { db: string; pg?: string; patients: string; seed: string; port: string; serve: boolean }, cmd: Command) => {
+      if (opts.pg !== undefined && cmd.getOptionValueSource('db') !== 'default') throw new UserError('give one store: --db FILE or --pg postgres://…, not both');
+      if (opts.pg !== undefined && !/^postgres(ql)?:\/\//.test(opts.pg)) throw new UserError('--pg must be a postgres:// connection URL');
+      const where = opts.pg !== undefined ? describeStore({ pg: opts.pg }) : opts.db;
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a whole number from 0 to 65535 (got ${opts.port})`);
       const patients = Number(opts.patients);
@@ -39,17 +45,18 @@ export function register(program: Command): void {
       if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be a whole number (got ${opts.seed})`);
       const { codelists, indicators } = loadIndicatorLibrary();
       const study = loadStudy('tower-hamlets');
-      const store = await openStore({ db: opts.db });
+      const store = await openStore(opts.pg !== undefined ? { pg: opts.pg } : { db: opts.db });
       const progress = makeProgress();
       try {
         const patientsInStore = Number(await scalar(store, 'SELECT count(*) FROM patient'));
         if (patientsInStore === 0) {
-          process.stdout.write(`Generating ${patients.toLocaleString('en-GB')} synthetic patients into ${opts.db} …\n`);
-          const g = await generateSynthetic(store, { patients, seed, force: false }, { progress, codelists });
+          process.stdout.write(`Generating ${patients.toLocaleString('en-GB')} synthetic patients into ${where} …\n`);
+          const generate = store.dialect === 'postgres' ? generateIntoPostgres : generateSynthetic;
+          const g = await generate(store, { patients, seed, force: false }, { progress, codelists });
           progress.stop();
           process.stdout.write(`${formatGenerateSummary(g)}\n`);
         } else {
-          process.stdout.write(`Using the ${patientsInStore.toLocaleString('en-GB')} patients already in ${opts.db}\n`);
+          process.stdout.write(`Using the ${patientsInStore.toLocaleString('en-GB')} patients already in ${where}\n`);
         }
         try {
           await assertNoIncompleteBatches(store);
@@ -78,7 +85,7 @@ export function register(program: Command): void {
         process.stdout.write(`\n${study.title}\n\n${formatSummary(rows)}\n`);
         process.stdout.write(
           `\nValues are percentages except mean HbA1c (%, DCCT) and the COPD register (patients). ` +
-            `Explore further with: gpnet export results --db ${opts.db} --format csv\n`,
+            `Explore further with: gpnet export results ${opts.pg !== undefined ? '--pg URL' : `--db ${opts.db}`} --format csv\n`,
         );
       } catch (err) {
         progress.stop();

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ApiError } from '../../server/api/errors.js';
 import { monthEndFor, requireOrg } from '../../server/api/params.js';
@@ -6,19 +6,20 @@ import { renderPdf } from '../../server/pdf.js';
 import { startServer } from '../../server/start.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
+import { storeLocation, type StoreOptions } from '../store-option.js';
 
-/** `gpnet report --db FILE --network CODE --month YYYY-MM --out FILE.pdf`: the network's monthly feedback report. */
+/** `gpnet report (--db FILE | --pg URL) --network CODE --month YYYY-MM --out FILE.pdf`: the network's monthly feedback report. */
 export function register(program: Command): void {
   program
     .command('report')
     .description("render a network's monthly feedback report (RAG matrix, trends, movers, alerts) to PDF")
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--network <code>', 'the network code')
     .option('--month <YYYY-MM>', 'the month (default: the latest with results)')
     .requiredOption('--out <file.pdf>', 'where to write the PDF')
-    .action(async (opts: { db: string; network: string; month?: string; out: string }) => {
-      if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db}`);
-      const store = await openStore({ db: opts.db });
+    .action(async (opts: StoreOptions & { network: string; month?: string; out: string }) => {
+      const store = await openStore(storeLocation(opts));
       try {
         const server = await startServer(store, { port: 0, host: '127.0.0.1', pdf: false, access: 'internal' });
         try {

@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startServer } from '../../server/start.js';
-import { openStore } from '../../store/open.js';
+import { openServingStore } from '../../store/open.js';
 import { scalar } from '../../store/engine.js';
 import { UserError } from '../errors.js';
+import { describeStore, poolSizeOption, storeLocation, type StoreOptions } from '../store-option.js';
 import { OpenModeRefused, isLoopbackHost } from '../../server/auth/open-mode.js';
 
 /**
- * `gpnet serve --db FILE [--port P] [--host H] [--open]`: the dashboard and its JSON API.
+ * `gpnet serve (--db FILE | --pg URL [--pg-pool N]) [--port P] [--host H] [--open]`: the dashboard and its JSON API.
  * Sign-in is always required (create accounts with `gpnet users add`), except with --open:
  * the loopback-only demo on synthetic data, with an "open demo" banner on every page.
  */
@@ -15,16 +15,20 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('serve the dashboard (pages and JSON API, documented at /api/openapi.json)')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
+    .option('--pg-pool <n>', 'with --pg: connections in the pool serving concurrent requests (default 10)')
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--open', 'no sign-in: the synthetic demo, on a loopback address only')
-    .action(async (opts: { db: string; port: string; host: string; open?: boolean }) => {
+    .action(async (opts: StoreOptions & { pgPool?: string; port: string; host: string; open?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a whole number from 0 to 65535 (got ${opts.port})`);
-      if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db}`);
+      const location = storeLocation(opts);
+      const poolSize = poolSizeOption(opts.pgPool);
+      if (poolSize !== undefined && !location.pg) throw new UserError('--pg-pool goes with --pg (a DuckDB store has no connection pool)');
       if (opts.open && !isLoopbackHost(opts.host)) throw new UserError(`--open listens on this computer only; --host must be a loopback address such as 127.0.0.1 (got ${opts.host})`);
-      const store = await openStore({ db: opts.db });
+      const store = await openServingStore(location, poolSize === undefined ? {} : { poolSize });
       let server;
       try {
         server = await startServer(store, { port, host: opts.host, access: opts.open ? 'open' : 'sign-in' });
@@ -33,10 +37,10 @@ export function register(program: Command): void {
         if (err instanceof OpenModeRefused) throw new UserError(err.message);
         throw err;
       }
-      if (server.data.months.length === 0) process.stderr.write(`warning: ${opts.db} holds no indicator results; run gpnet measure first\n`);
+      if (server.data.months.length === 0) process.stderr.write(`warning: ${describeStore(opts)} holds no indicator results; run gpnet measure first\n`);
       if (opts.open) process.stdout.write('Open demo: no sign-in; synthetic data; this computer only.\n');
       else if (Number(await scalar(store, 'SELECT count(*) FROM app_user')) === 0) {
-        process.stderr.write(`warning: ${opts.db} has no accounts, so nobody can sign in; add one with gpnet users add --db ${opts.db} --username U --role admin --password-stdin\n`);
+        process.stderr.write(`warning: ${describeStore(opts)} has no accounts, so nobody can sign in; add one with gpnet users add ${location.pg ? '--pg URL' : `--db ${opts.db}`} --username U --role admin --password-stdin\n`);
       }
       process.stdout.write(`gpnet dashboard on ${server.url}/ (API: ${server.url}/api/openapi.json). Ctrl-C to stop.\n`);
       const stop = async (): Promise<void> => {

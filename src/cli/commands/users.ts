@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RoleSchema } from '../../server/auth/roles.js';
 import { UserInputError, addUser } from '../../server/auth/users.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
+import { storeLocation, type StoreOptions } from '../store-option.js';
 
 /** Reads the whole of stdin; the password is its first line (trailing newline removed). */
 async function readPasswordFromStdin(): Promise<string> {
@@ -12,24 +12,25 @@ async function readPasswordFromStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-/** `gpnet users add --db FILE --username U --role R [--org CODE] --password-stdin`: local accounts for sign-in. */
+/** `gpnet users add (--db FILE | --pg URL) --username U --role R [--org CODE] --password-stdin`: local accounts for sign-in. */
 export function register(program: Command): void {
   const users = program.command('users').description('manage the accounts that can sign in to gpnet serve');
   users
     .command('add')
     .description('add an account (the password is read from standard input and hashed with argon2id)')
-    .requiredOption('--db <file>', 'the DuckDB store file')
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
     .requiredOption('--username <name>', 'the sign-in name')
     .requiredOption('--role <role>', 'practice | network | commissioner | evaluator | admin')
     .option('--org <code>', "the practice's or network's code (practice and network roles)")
     .option('--password-stdin', 'read the password from standard input (required: passwords are never taken as arguments)')
-    .action(async (opts: { db: string; username: string; role: string; org?: string; passwordStdin?: boolean }) => {
+    .action(async (opts: StoreOptions & { username: string; role: string; org?: string; passwordStdin?: boolean }) => {
       const role = RoleSchema.safeParse(opts.role);
       if (!role.success) throw new UserError(`--role must be one of practice, network, commissioner, evaluator, admin (got ${opts.role})`);
       if (!opts.passwordStdin) throw new UserError('--password-stdin is required: pipe the password in, e.g. `printf %s "$PW" | gpnet users add … --password-stdin`');
-      if (!existsSync(opts.db)) throw new UserError(`no store at ${opts.db}`);
+      const location = storeLocation(opts);
       const password = await readPasswordFromStdin();
-      const store = await openStore({ db: opts.db });
+      const store = await openStore(location);
       try {
         await addUser(store, { username: opts.username, role: role.data, org: opts.org ?? null, password });
       } catch (err) {

@@ -45,9 +45,9 @@ export interface GenerateSummary {
 /** The store already holds patients and --force was not given. */
 export class StoreNotEmptyError extends Error {}
 
-const STORE_TABLES = ['patient', 'registration', 'clinical_event', 'medication_issue', 'consultation', 'admission'] as const;
+export const STORE_TABLES = ['patient', 'registration', 'clinical_event', 'medication_issue', 'consultation', 'admission'] as const;
 /** Tables emptied before generating with force (results computed from the old data go too). */
-const CLEARED_TABLES = [...STORE_TABLES, 'benchmark_series', 'indicator_result', 'organisation'] as const;
+export const CLEARED_TABLES = [...STORE_TABLES, 'benchmark_series', 'indicator_result', 'organisation'] as const;
 
 interface Phase {
   label: string;

@@ -2,10 +2,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { Engine, Row, SqlParams, SqlValue } from '../engine.js';
 import { migrate } from '../migrations.js';
-import { plainTypes, plainValue } from './value-types.js';
+import { checkInsert, insertRowsUnnest, plainRows, redact, runQuery } from './query.js';
+import { plainTypes } from './value-types.js';
 
-/** Rows per INSERT … SELECT FROM unnest(…) statement in insertRows. */
-const INSERT_BATCH_ROWS = 20_000;
+export { assertIdentifier, redact } from './query.js';
 
 /**
  * The Engine on a PostgreSQL server, through one dedicated connection (a session).
@@ -58,13 +58,8 @@ export class PostgresEngine implements Engine {
     return result;
   }
 
-  private async query(sql: string, params: SqlParams | undefined): Promise<pg.QueryResult> {
-    try {
-      return params && params.length > 0 ? await this.client.query(sql, params as SqlValue[]) : await this.client.query(sql);
-    } catch (err) {
-      if (err instanceof Error) err.message = `${err.message}\n  in SQL: ${sql.length > 400 ? `${sql.slice(0, 400)}…` : sql}`;
-      throw err;
-    }
+  private query(sql: string, params: SqlParams | undefined): Promise<pg.QueryResult> {
+    return runQuery(this.client, sql, params);
   }
 
   /** Without parameters, `sql` may hold several statements (simple query protocol). */
@@ -74,13 +69,7 @@ export class PostgresEngine implements Engine {
 
   async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     const result = await this.exclusive(() => this.query(sql, params));
-    // A multi-statement string yields one result per statement: rows come from the last.
-    const last = Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
-    return last.rows.map((r: Record<string, unknown>) => {
-      const o: Row = {};
-      for (const [k, v] of Object.entries(r)) o[k] = plainValue(v);
-      return o as T;
-    });
+    return plainRows<T>(result);
   }
 
   async transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
@@ -100,38 +89,11 @@ export class PostgresEngine implements Engine {
     );
   }
 
-  /**
-   * Appends rows in batches of INSERT … SELECT FROM unnest($1::type[], …): one array parameter
-   * per column, typed from the table's catalog entry, so a batch is one statement however wide.
-   */
+  /** Appends rows in batches of INSERT … SELECT FROM unnest(…), in one transaction (see query.ts). */
   async insertRows(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
     if (rows.length === 0) return;
-    assertIdentifier(table);
-    columns.forEach(assertIdentifier);
-    rows.forEach((row, i) => {
-      if (row.length !== columns.length) throw new Error(`insert into ${table}: row ${i + 1} has ${row.length} values for ${columns.length} columns`);
-    });
-    await this.transaction(async (tx) => {
-      const types = await tx.all<{ name: string; type: string }>(
-        `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
-           FROM pg_attribute AS a
-          WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
-        [table],
-      );
-      if (types.length === 0) throw new Error(`insert into ${table}: no such table in ${this.location}`);
-      const typeOf = new Map(types.map((t) => [t.name, t.type]));
-      const casts = columns.map((c, i) => {
-        const type = typeOf.get(c);
-        if (!type) throw new Error(`insert into ${table}: no column ${c}`);
-        return `$${i + 1}::${type}[]`;
-      });
-      const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`;
-      for (let start = 0; start < rows.length; start += INSERT_BATCH_ROWS) {
-        const chunk = rows.slice(start, start + INSERT_BATCH_ROWS);
-        const arrays = columns.map((_, j) => chunk.map((row) => row[j] ?? null));
-        await this.query(sql, arrays as unknown as SqlValue[]);
-      }
-    });
+    checkInsert(table, columns, rows);
+    await this.transaction((tx) => insertRowsUnnest(tx, this.location, table, columns, rows));
   }
 
   async close(): Promise<void> {
@@ -140,13 +102,4 @@ export class PostgresEngine implements Engine {
     this.closed = true;
     await this.client.end();
   }
-}
-
-export function assertIdentifier(name: string): void {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a safe SQL identifier: ${JSON.stringify(name)}`);
-}
-
-/** The connection string without its password, for messages. */
-export function redact(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
 }
