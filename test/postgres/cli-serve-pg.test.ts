@@ -191,6 +191,23 @@ describe('gpnet users add --pg and gpnet serve --pg', () => {
       const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => get(p01, paths[i % paths.length] as string)));
       expect(statuses.filter((s) => s !== 200 && s !== 404)).toEqual([]);
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(32);
+      // An admin's upload is imported on its own session while the pool keeps serving reads.
+      const me = (await (await fetch(`${base}/api/session`, { headers: { cookie: boss } })).json()) as { csrfToken: string };
+      const upload = new FormData();
+      upload.append('files', new Blob(['id,birth_date,sex\r\n99000001,1970-05-01,F\r\n99000002,1970-05-01,X\r\n'], { type: 'text/csv' }), 'patients.csv');
+      upload.append('files', new Blob(['patient_id,practice,start_date,end_date\r\n99000001,SYNP01,2012-01-01,\r\n'], { type: 'text/csv' }), 'registrations.csv');
+      const [imported, ...during] = await Promise.all([
+        fetch(`${base}/api/imports`, { method: 'POST', headers: { cookie: boss, 'x-csrf-token': me.csrfToken }, body: upload }),
+        ...Array.from({ length: 10 }, () => get(p01, '/api/months')),
+      ]);
+      expect(during).toEqual(Array.from({ length: 10 }, () => 200));
+      const summary = (await imported!.json()) as { status: string; batchId: number; totals: { rowsIn: number; accepted: number; rejected: number } };
+      expect(imported!.status, JSON.stringify(summary)).toBe(200);
+      expect(summary).toMatchObject({ status: 'imported', batchId: 2, totals: { rowsIn: 3, accepted: 2, rejected: 1 } });
+      await withPg(pgUrl, async (e) => {
+        expect(await e.all('SELECT id, sex FROM patient WHERE id >= 99000001 ORDER BY id')).toEqual([{ id: 99000001, sex: 'F' }]);
+        expect(await e.all('SELECT line, field FROM rejected_row WHERE batch_id = 2')).toEqual([{ line: 3, field: 'sex' }]);
+      });
       await withPg(pgUrl, async (e) => {
         const denied = await e.all<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE username = 'p01' AND outcome <> 'allowed' AND route LIKE '/practices/SYNP02%'");
         expect(denied[0]?.n).toBeGreaterThanOrEqual(1);
@@ -229,7 +246,7 @@ describe('gpnet demo --pg', () => {
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Generating 600 synthetic patients into postgres:\/\/postgres@127\.0\.0\.1:\d+\/cli_demo/);
-    expect(r.stdout).toMatch(/measured 28 indicators × 108 months/);
+    expect(r.stdout).toMatch(/measured 32 indicators × 108 months/);
     expect(r.stdout).toMatch(/Explore further with: gpnet export results --pg URL/);
     await withPg(url, async (e) => {
       expect(await e.all('SELECT count(*) AS n FROM patient')).toEqual([{ n: 600 }]);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startServer } from '../../server/start.js';
-import { openServingStore } from '../../store/open.js';
+import { openServingStore, openStore } from '../../store/open.js';
 import { scalar } from '../../store/engine.js';
 import { UserError } from '../errors.js';
 import { describeStore, poolSizeOption, storeLocation, type StoreOptions } from '../store-option.js';
@@ -31,7 +31,10 @@ export function register(program: Command): void {
       const store = await openServingStore(location, poolSize === undefined ? {} : { poolSize });
       let server;
       try {
-        server = await startServer(store, { port, host: opts.host, access: opts.open ? 'open' : 'sign-in' });
+        // An upload (POST /api/imports) is imported on its own PostgreSQL session, one transaction long,
+        // so the pool keeps serving while it runs. (DuckDB: a second connection to the open file.)
+        const imports = location.pg ? { imports: { openStore: () => openStore({ pg: location.pg }) } } : {};
+        server = await startServer(store, { port, host: opts.host, access: opts.open ? 'open' : 'sign-in', ...imports });
       } catch (err) {
         await store.close();
         if (err instanceof OpenModeRefused) throw new UserError(err.message);
