@@ -6,10 +6,13 @@ import { createApp } from './app.js';
 import { renderPdf } from './pdf.js';
 import { OpenModeRefused, assertOpenModeAllowed, isLoopbackHost } from './auth/open-mode.js';
 import { RenderTickets } from './auth/render-tickets.js';
+import { DEFAULT_DISCLOSURE, type DisclosureRule } from './disclosure/rule.js';
 
 export interface RunningServer {
   url: string;
+  /** The results as stored, and (shown) as the server discloses them. */
   data: DashboardData;
+  shown: DashboardData;
   close(): Promise<void>;
 }
 
@@ -18,7 +21,7 @@ export interface RunningServer {
  * access: 'sign-in' (gpnet serve); 'open', the demo, refused off loopback or on non-synthetic
  * data; 'internal' (the default, for CLI tools rendering PDFs), refused off loopback.
  */
-export async function startServer(engine: Engine, opts: { port: number; host: string; pdf?: boolean; access: 'sign-in' | 'open' | 'internal' }): Promise<RunningServer> {
+export async function startServer(engine: Engine, opts: { port: number; host: string; pdf?: boolean; access: 'sign-in' | 'open' | 'internal'; disclosure?: DisclosureRule }): Promise<RunningServer> {
   const access = opts.access;
   if (access === 'open') await assertOpenModeAllowed(engine, opts.host);
   if (access === 'internal' && !isLoopbackHost(opts.host)) throw new OpenModeRefused(`a server without sign-in listens on loopback only (got --host ${opts.host})`);
@@ -26,7 +29,8 @@ export async function startServer(engine: Engine, opts: { port: number; host: st
   let base = '';
   const tickets = new RenderTickets();
   const auth = access === 'sign-in' ? ({ mode: 'sign-in', renderTickets: tickets } as const) : ({ mode: access } as const);
-  const app = createApp(data, opts.pdf === false ? { auth } : { auth, renderPdf: (path) => renderPdf(`${base}${tickets.pathFor(path)}`) });
+  const disclosure = opts.disclosure ?? DEFAULT_DISCLOSURE;
+  const app = createApp(data, opts.pdf === false ? { auth, disclosure } : { auth, disclosure, renderPdf: (path) => renderPdf(`${base}${tickets.pathFor(path)}`) });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: tickets.wrapFetch(app.fetch), port: opts.port, hostname: opts.host }, () => resolve(s));
     s.once('error', reject);
@@ -37,6 +41,7 @@ export async function startServer(engine: Engine, opts: { port: number; host: st
   return {
     url: base,
     data,
+    shown: data.disclosed(disclosure),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

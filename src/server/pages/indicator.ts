@@ -55,7 +55,8 @@ export function indicatorPage(data: DashboardData, id: string, month: string | u
       ? funnelChart({
           title: `Funnel plot: ${ind.definition.title}, ${monthLabel(periodEnd)}`,
           yLabel: yLabel(ind),
-          points: c.practices.filter((p) => p.value !== null && p.denominator > 0).map((p) => ({ label: p.name, denominator: p.denominator, value: p.value as number, highlight: network !== undefined && p.network === network })),
+          // Withheld practices (disclosure control) are not drawn.
+          points: c.practices.flatMap((p) => (p.value !== null && p.denominator !== null && p.denominator > 0 ? [{ label: p.name, denominator: p.denominator, value: p.value, highlight: network !== undefined && p.network === network }] : [])),
           limits: c.funnel_table,
           baseline: c.collaboration,
         })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULE, suppress, type CountRow } from './disclosure.js';
+import { DEFAULT_RULE, suppress, type CountRow } from './suppress.js';
 
 const row = (key: string, parent: string | null, numerator: number, denominator: number): CountRow => ({ key, parent, numerator, denominator });
 

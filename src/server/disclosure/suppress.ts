@@ -1,6 +1,6 @@
 /**
- * Statistical disclosure control for aggregate counts (issue 5 part 6; the algorithm only —
- * not yet applied to the API or pages, which read rows through src/server/api).
+ * Statistical disclosure control for aggregate counts: primary and secondary suppression
+ * (applied to result sets by ./apply.ts; the rule is chosen by ./rule.ts).
  *
  * Rule (configurable): a row is suppressed when its numerator, its denominator or the
  * difference between them is between `low` and `high` (default 1–7). Because a parent's counts
@@ -9,12 +9,12 @@
  * hides the unsuppressed child with the smallest denominator (or, when no child is left, the
  * parent), repeated until no group has exactly one suppressed member.
  */
-export interface DisclosureRule {
+export interface SuppressionRange {
   low: number;
   high: number;
 }
 
-export const DEFAULT_RULE: DisclosureRule = { low: 1, high: 7 };
+export const DEFAULT_RULE: SuppressionRange = { low: 1, high: 7 };
 
 export interface CountRow {
   key: string;
@@ -22,19 +22,21 @@ export interface CountRow {
   parent: string | null;
   numerator: number | null;
   denominator: number | null;
+  /**
+   * The counts the primary rule tests; absent → numerator, denominator and their difference
+   * (right for proportions; a mean's numerator is a sum of measurements, not a count).
+   */
+  counts?: readonly (number | null)[];
 }
 
-export function describeRule(rule: DisclosureRule): string {
-  return `Counts from ${rule.low} to ${rule.high} are suppressed, with further cells hidden so that suppressed counts cannot be worked out from totals.`;
-}
-
-function primary(r: CountRow, rule: DisclosureRule): boolean {
+function primary(r: CountRow, rule: SuppressionRange): boolean {
   const small = (n: number | null): boolean => n !== null && n >= rule.low && n <= rule.high;
+  if (r.counts) return r.counts.some(small);
   return small(r.numerator) || small(r.denominator) || (r.numerator !== null && r.denominator !== null && small(r.denominator - r.numerator));
 }
 
 /** The keys to suppress among rows of one measure at one time (one indicator, one month). */
-export function suppress(rows: readonly CountRow[], rule: DisclosureRule = DEFAULT_RULE): Set<string> {
+export function suppress(rows: readonly CountRow[], rule: SuppressionRange = DEFAULT_RULE): Set<string> {
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const hidden = new Set(rows.filter((r) => primary(r, rule)).map((r) => r.key));
   // Groups: a parent and its children, where the parent is among the rows.
