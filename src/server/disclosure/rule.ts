@@ -18,7 +18,7 @@ const Whole = z.coerce.number().int().min(1).max(1_000_000);
 
 const Suppress = z
   .object({ mode: z.literal('suppress'), low: Whole, high: Whole })
-  .refine((r) => r.low <= r.high, { message: 'the low end must not exceed the high end', path: ['high'] });
+  .refine((r) => r.low <= r.high, { message: 'must not be below the low end', path: ['high'] });
 const Round = z.object({ mode: z.literal('round'), base: Whole.min(2, 'must be at least 2') });
 const None = z.object({ mode: z.literal('none') });
 

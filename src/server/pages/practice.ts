@@ -6,6 +6,7 @@ import { h } from './html.js';
 import { indicatorHref, orgHref, targetText } from './common.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableHtml, type Table } from './table.js';
+import { disclosureNote, suppressedCell } from './disclosure.js';
 
 export function practicePage(data: DashboardData, code: string, month: string | undefined): PageModel {
   const s = practiceSummary(data, { org: code, month });
@@ -27,6 +28,19 @@ export function practicePage(data: DashboardData, code: string, month: string | 
           : r.patients_needed === 0
             ? 'target met'
             : `${r.patients_needed} ${ind.definition.target?.direction === 'lower' ? 'fewer' : 'more'} patient${r.patients_needed === 1 ? '' : 's'}`;
+      if (r.suppressed) {
+        return [
+          cell(h`<a href="${indicatorHref(r.indicator_id, periodEnd)}">${r.title}</a>`, r.indicator_id, r.title),
+          suppressedCell(),
+          suppressedCell(),
+          cell(targetText(ind), r.target),
+          suppressedCell(),
+          suppressedCell(),
+          suppressedCell(),
+          suppressedCell(),
+          cell(sparkline(r.trend.map((t) => t.value), `${r.title}: trend over the last ${r.trend.length} months; this month suppressed`), r.trend.map((t) => (t.value === null ? '' : Math.round(t.value * 100) / 100)).join(' ')),
+        ];
+      }
       return [
         cell(h`<a href="${indicatorHref(r.indicator_id, periodEnd)}">${r.title}</a>`, r.indicator_id, r.title),
         cell(fmtValue(r.kind, r.value), r.value, r.value ?? ''),
@@ -51,6 +65,7 @@ export function practicePage(data: DashboardData, code: string, month: string | 
     tables: [table],
     body: h`<h1>${org.name}, ${monthLabel(periodEnd)}</h1>
 <p class="nhsuk-lede-text">${net ? h`Part of <a href="${orgHref('network', net.code, periodEnd)}">${net.name}</a>. ` : ''}${green} indicators met their target and ${red} did not. "To reach target" is the number of patients needed: the target times the denominator, less the numerator, rounded up.</p>
+${disclosureNote(data.disclosure)}
 ${tableHtml(table, csvHref(path, table.id, periodEnd))}`,
   };
 }
