@@ -57,7 +57,7 @@ export function createApp(stored: DashboardData, options: AppOptions): Hono {
     return c.json({ status: 'ok', store: data.engine.location, months: data.months.length, latest: data.months[data.months.length - 1]?.slice(0, 7) ?? null });
   });
   const incentives = new IncentiveService(data.engine, options.schemeFiles);
-  app.route('/api/incentives', incentiveApiRoutes(incentives));
+  app.route('/api/incentives', incentiveApiRoutes(incentives, data));
   app.route('/api', apiRoutes(data));
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
