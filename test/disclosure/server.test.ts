@@ -282,3 +282,24 @@ describe('CLI', () => {
     expect(rounded.slice(1).filter((r) => (r[4] !== '' && Number(r[4]) % 5 !== 0) || Number(r[5]) % 5 !== 0)).toEqual([]);
   });
 });
+
+describe('evaluation pages', () => {
+  it('evaluate only series with no withheld month under suppression, and nothing under rounding', async () => {
+    const shown = stored.disclosed(parseDisclosure('suppress:1-7'));
+    const collab = stored.collaboration()!.code;
+    // An organisation with withheld months is refused with the reason; one with none is evaluated.
+    const practice = stored.ofKind('practice').find((p) => shown.series('dm-care-plan', p.code).some((r) => r.suppressed))!;
+    const refused = await get(suppressApp, `/evaluate?indicator=dm-care-plan&org=${practice.code}&comparator=none`);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(new RegExp(`${practice.code} cannot be evaluated on dm-care-plan here: \\d+ of its \\d+ months are suppressed`));
+    const clean = stored.indicatorList().map((i) => i.definition.id).find((id) => !shown.series(id, collab).some((r) => r.suppressed) && shown.series(id, collab).length > 0)!;
+    const ok = await get(suppressApp, `/evaluate?indicator=${clean}&org=${collab}&comparator=none&intervention=2010-01`);
+    expect(ok.status).toBe(200);
+    // A comparator with withheld months is refused too.
+    const cmp = await get(suppressApp, `/evaluate?indicator=dm-care-plan&org=${collab}&comparator=${practice.code}&intervention=2010-01`);
+    expect(cmp.status).toBe(400);
+    const rounded = await get(roundApp, `/evaluate?indicator=${clean}&org=${collab}&comparator=none&intervention=2010-01`);
+    expect(rounded.status).toBe(400);
+    expect(rounded.text).toContain('Evaluations use the exact monthly counts, which this server does not show (disclosure rule round:5)');
+  });
+});

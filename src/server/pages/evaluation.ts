@@ -1,3 +1,4 @@
+import { ruleText } from '../disclosure/rule.js';
 import * as Plot from '@observablehq/plot';
 import { Hono, type Context } from 'hono';
 import { parseHTML } from 'linkedom';
@@ -93,6 +94,25 @@ function badRequest(message: string): ApiError {
   return new ApiError(400, 'bad_request', message);
 }
 
+/**
+ * Disclosure control (docs/SECURITY.md): an evaluation shows every month's observed value and
+ * denominator, read from the store. Under suppression it is offered only for series with no
+ * withheld month (the organisation's and an organisation or benchmark comparator's); under
+ * rounding, not at all (it needs the exact counts).
+ */
+function requireDisclosable(data: DashboardData, indicator: string, codes: readonly string[]): void {
+  const rule = data.disclosure;
+  if (rule.mode === 'none') return;
+  if (rule.mode === 'round') throw badRequest(`evaluations use the exact monthly counts, which this server does not show (disclosure rule ${ruleText(rule)}); the store owner can run gpnet evaluate`);
+  for (const code of codes) {
+    const months = data.orgs.get(code)?.kind === 'benchmark' ? data.benchmarkSeries(code, indicator) : data.series(indicator, code);
+    const withheld = months.filter((m) => m.suppressed);
+    if (withheld.length > 0) {
+      throw badRequest(`${code} cannot be evaluated on ${indicator} here: ${withheld.length} of its ${months.length} months are suppressed as small numbers (disclosure rule ${ruleText(rule)}; the first is ${withheld[0]!.period_end.slice(0, 7)}); choose a larger organisation`);
+    }
+  }
+}
+
 /** The query with defaults filled in; ApiError 400 for anything malformed. */
 export function evaluationRequest(data: DashboardData, query: Record<string, string[]>): EvaluationRequest & { format?: 'html' | 'csv'; table?: string } {
   const single: Record<string, string> = {};
@@ -124,6 +144,7 @@ export function evaluationRequest(data: DashboardData, query: Record<string, str
     if (!data.orgs.has(comparator)) throw badRequest(`comparator: no organisation or benchmark with code ${comparator}`);
     if (comparator === org) throw badRequest(`comparator: ${comparator} is the organisation being evaluated; choose another`);
   }
+  requireDisclosable(data, indicator, comparator === null ? [org] : [org, comparator]);
   return { indicator, org, intervention, comparator, model: q.model ?? 'ols', ...(q.format ? { format: q.format } : {}), ...(q.table ? { table: q.table } : {}) };
 }
 
