@@ -302,4 +302,17 @@ describe('evaluation pages', () => {
     expect(rounded.status).toBe(400);
     expect(rounded.text).toContain('Evaluations use the exact monthly counts, which this server does not show (disclosure rule round:5)');
   });
+
+  it('the study page leaves out KPIs whose collaboration or benchmark series has a withheld month, and says so', async () => {
+    const shown = stored.disclosed(parseDisclosure('suppress:1-7'));
+    const collab = stored.collaboration()!.code;
+    const page = await get(suppressApp, '/evaluate/study');
+    expect(page.status).toBe(200);
+    // cardiac-rehab is a KPI of the study whose collaboration counts are small in the 20k demo.
+    expect(shown.series('cardiac-rehab', collab).some((r) => r.suppressed)).toBe(true);
+    expect(page.text).toMatch(/Left out because some of their months are suppressed as small numbers \(disclosure rule suppress:1-7\): [^<]*cardiac-rehab/);
+    expect(page.text).not.toContain('/evaluate?indicator=cardiac-rehab');
+    expect((await get(noneApp, '/evaluate/study')).text).toContain('cardiac-rehab');
+    expect((await get(roundApp, '/evaluate/study')).status).toBe(400);
+  });
 });
