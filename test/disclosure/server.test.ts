@@ -217,6 +217,27 @@ describe('suppress:1-7 (the default)', () => {
     }
   });
 
+  it('a change from a withheld month is not worked out, and says why', async () => {
+    const shown = stored.disclosed(parseDisclosure('suppress:1-7'));
+    const periodEnd = shown.months.at(-1)!;
+    const prevEnd = shown.months.at(-2)!;
+    let seen = 0;
+    for (const n of stored.ofKind('network')) {
+      const m = (await get(suppressApp, `/api/matrix?org=${n.code}&month=${latest}`)).json as { rows: { code: string; cells: { indicator_id: string; suppressed: boolean; previous: number | null; change: string | null; previous_suppressed: boolean }[] }[] };
+      const csv = parseCsv((await get(suppressApp, `/networks/${n.code}?month=${latest}&format=csv&table=rag-matrix`)).text);
+      for (const row of m.rows) {
+        for (const c of row.cells) {
+          expect(c.previous_suppressed).toBe(shown.result(c.indicator_id, row.code, prevEnd)?.suppressed ?? false);
+          if (!c.previous_suppressed || c.suppressed || shown.result(c.indicator_id, row.code, periodEnd)?.value === null) continue;
+          seen++;
+          expect([c.previous, c.change]).toEqual([null, null]);
+          expect(csv.find((r) => r[0] === c.indicator_id && r[2] === row.code)![9]).toBe('previous month suppressed');
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
   it('the funnel plot draws only the practices shown', async () => {
     const page = await get(suppressApp, `/indicators/dm-care-plan?month=${latest}`);
     const cmp = (await get(suppressApp, `/api/comparison?indicator=dm-care-plan&month=${latest}`)).json as { practices: { suppressed: boolean; value: number | null; denominator: number | null }[] };

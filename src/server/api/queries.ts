@@ -261,6 +261,8 @@ export interface MatrixCell {
   denominator: number | null;
   /** Withheld by the disclosure rule (value, rating, denominator and change are null). */
   suppressed: boolean;
+  /** The previous month is withheld (previous and change are null). */
+  previous_suppressed: boolean;
 }
 
 export interface Matrix {
@@ -284,7 +286,7 @@ export function matrixCell(data: DashboardData, ind: IndicatorRecord, org: strin
     change = d > 0 ? 'up' : d < 0 ? 'down' : 'same';
     if (change !== 'same' && ind.polarity !== 'no-judgement' && ind.polarity !== 'not-applicable') improved = (change === 'up') === (ind.polarity === 'high-is-good');
   }
-  return { indicator_id: id, value, target: r?.target ?? null, rag: r?.rag ?? null, previous, change, improved, denominator: r?.denominator ?? null, suppressed: r?.suppressed ?? false };
+  return { indicator_id: id, value, target: r?.target ?? null, rag: r?.rag ?? null, previous, change, improved, denominator: r?.denominator ?? null, suppressed: r?.suppressed ?? false, previous_suppressed: prev?.suppressed ?? false };
 }
 
 /** The children of an organisation (networks of the collaboration, practices of a network) × indicators. */

@@ -41,7 +41,7 @@ export function matrixTable(data: DashboardData, m: Matrix, id: string, caption:
         return cell(
           c.value === null
             ? h`<span class="gp-cell"><span class="gp-value">–</span><span class="gp-change">no patients</span></span>`
-            : h`<span class="gp-cell">${c.rag ? ragTag(c.rag) : ''}<span class="gp-value">${fmtValue(kind, c.value)}</span>${changeHtml(c.change, c.improved, c.value, c.previous, kind)}</span>`,
+            : h`<span class="gp-cell">${c.rag ? ragTag(c.rag) : ''}<span class="gp-value">${fmtValue(kind, c.value)}</span>${changeHtml(c.change, c.improved, c.value, c.previous, kind, c.previous_suppressed)}</span>`,
           c.value,
           c.value ?? '',
         );
@@ -56,7 +56,7 @@ export function matrixTable(data: DashboardData, m: Matrix, id: string, caption:
       csvRows.push(
         c.suppressed
           ? [indId, ind.definition.title, o.code, o.name, month, SUPPRESSED_CSV, c.target, SUPPRESSED_CSV, c.previous, SUPPRESSED_CSV]
-          : [indId, ind.definition.title, o.code, o.name, month, c.value, c.target, c.rag ? ragWord(c.rag) : '', c.previous, changeText(c.change, c.improved, c.value, c.previous, ind.definition.kind)],
+          : [indId, ind.definition.title, o.code, o.name, month, c.value, c.target, c.rag ? ragWord(c.rag) : '', c.previous, changeText(c.change, c.improved, c.value, c.previous, ind.definition.kind, c.previous_suppressed)],
       );
     }
   });

@@ -47,7 +47,7 @@ export function practicePage(data: DashboardData, code: string, month: string | 
         cell(ci, ci),
         cell(targetText(ind), r.target),
         cell(ragTag(r.rag, r.value), r.rag ? ragWord(r.rag) : '', r.rag === 'red' ? 0 : r.rag === 'amber' ? 1 : r.rag === 'green' ? 2 : 3),
-        cell(changeHtml(r.change, r.improved, r.value, r.previous, r.kind), changeText(r.change, r.improved, r.value, r.previous, r.kind)),
+        cell(changeHtml(r.change, r.improved, r.value, r.previous, r.kind, r.previous_suppressed), changeText(r.change, r.improved, r.value, r.previous, r.kind, r.previous_suppressed)),
         cell(r.rank === null ? '–' : `${r.rank} of ${r.of}`, r.rank === null ? null : `${r.rank} of ${r.of}`, r.rank ?? ''),
         cell(need, r.patients_needed, r.patients_needed ?? ''),
         cell(sparkline(r.trend.map((t) => t.value), `${r.title}: trend over the last ${r.trend.length} months, from ${fmtValue(r.kind, r.trend.find((t) => t.value !== null)?.value)} to ${fmtValue(r.kind, r.value)}`), r.trend.map((t) => (t.value === null ? '' : Math.round(t.value * 100) / 100)).join(' ')),
