@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardData } from '../../src/server/api/dashboard-data.js';
 import { createApp } from '../../src/server/app.js';
@@ -69,7 +71,7 @@ function countsIn(json: unknown, out: { counts: unknown[]; withheld: number } = 
   return out;
 }
 
-/** (indicator|month|parent) of every group — a parent and its children — with exactly one withheld member. */
+/** (indicator|month|parent) of every group — a parent and its children — with exactly one withheld member, or whose withheld children total a small count. */
 function loneSuppressions(rows: ApiRow[]): string[] {
   const bad: string[] = [];
   const byKey = new Map<string, ApiRow[]>();
@@ -83,6 +85,16 @@ function loneSuppressions(rows: ApiRow[]): string[] {
       if (parent.org_kind === 'practice') continue;
       const members = [parent.org_code, ...group.filter((r) => stored.orgs.get(r.org_code)?.parent === parent.org_code).map((r) => r.org_code)];
       if (members.filter((m) => hidden.has(m)).length === 1) bad.push(`${k}|${parent.org_code}`);
+      // With the parent shown, the withheld children's total (parent − shown children) must not be small either.
+      const kids = group.filter((r) => stored.orgs.get(r.org_code)?.parent === parent.org_code);
+      if (!parent.suppressed && kids.some((c) => c.suppressed)) {
+        const shownKids = kids.filter((c) => !c.suppressed);
+        const num = parent.numerator! - shownKids.reduce((s, c) => s + c.numerator!, 0);
+        const den = parent.denominator! - shownKids.reduce((s, c) => s + c.denominator!, 0);
+        const kind = stored.indicators.get(parent.indicator_id)!.definition.kind;
+        const tested = kind === 'mean' ? [den] : kind === 'rate_per_1000' ? [num, den] : [num, den, den - num];
+        if (tested.some(small)) bad.push(`${k}|${parent.org_code} remainder`);
+      }
     }
   }
   return bad;
@@ -286,6 +298,21 @@ describe('CLI', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("--disclosure 'suppress:9-2': high must not be below the low end");
     expect(gpnet('serve', '--db', db, '--disclosure', 'hide').stderr).toContain('--disclosure must be suppress:LOW-HIGH');
+  });
+
+  it('the feedback-report PDF (gpnet report, the default rule) states the rule and marks withheld cells', () => {
+    const out = join(dir, 'report.pdf');
+    const network = stored.ofKind('network')[0]!.code;
+    const r = gpnet('report', '--db', db, '--network', network, '--month', latest, '--out', out);
+    expect(r.status).toBe(0);
+    const text = spawnSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('counts from 1 to 7 are suppressed (shown as *)');
+    const shown = stored.disclosed(parseDisclosure('suppress:1-7'));
+    const hidden = [network, ...stored.children(network).map((p) => p.code)].some((code) => stored.indicatorList().some((i) => shown.result(i.definition.id, code, shown.months.at(-1)!)?.suppressed));
+    expect(hidden).toBe(true);
+    // Withheld cells print as * with the word suppressed under them (pdftotext lays table rows out in lines).
+    expect(/(\* ){2,}/.test(text)).toBe(true);
+    expect((text.match(/suppressed/g) ?? []).length).toBeGreaterThan(10);
   });
 
   it('gpnet export results: none by default; --disclosure applies the rule over the whole store, then filters', () => {

@@ -7,7 +7,9 @@
  * are the sums of its children's (collaboration = Σ networks, network = Σ practices), a lone
  * suppressed row in such a group could be recovered by subtraction; secondary suppression then
  * hides the unsuppressed child with the smallest denominator (or, when no child is left, the
- * parent), repeated until no group has exactly one suppressed member.
+ * parent), repeated until no group has exactly one suppressed member, and no group with its
+ * parent shown has suppressed children whose total (parent less the shown children) is itself
+ * from `low` to `high`.
  */
 export interface SuppressionRange {
   low: number;
@@ -29,10 +31,13 @@ export interface CountRow {
   counts?: readonly (number | null)[];
 }
 
+/** The counts the rule tests: `counts`, or numerator, denominator and their difference. */
+function tested(r: CountRow): readonly (number | null)[] {
+  return r.counts ?? [r.numerator, r.denominator, r.numerator !== null && r.denominator !== null ? r.denominator - r.numerator : null];
+}
+
 function primary(r: CountRow, rule: SuppressionRange): boolean {
-  const small = (n: number | null): boolean => n !== null && n >= rule.low && n <= rule.high;
-  if (r.counts) return r.counts.some(small);
-  return small(r.numerator) || small(r.denominator) || (r.numerator !== null && r.denominator !== null && small(r.denominator - r.numerator));
+  return tested(r).some((n) => n !== null && n >= rule.low && n <= rule.high);
 }
 
 /** The keys to suppress among rows of one measure at one time (one indicator, one month). */
@@ -47,13 +52,28 @@ export function suppress(rows: readonly CountRow[], rule: SuppressionRange = DEF
     g.push(r);
     groups.set(r.parent, g);
   }
+  const small = (n: number | null): boolean => n !== null && n >= rule.low && n <= rule.high;
+  /**
+   * With the parent shown, the withheld children's total is the parent's counts less the shown
+   * children's; when that total is itself small, it tells too much about each withheld child
+   * (e.g. two withheld practices summing to 5), so one more child is withheld.
+   */
+  const smallRemainder = (parent: CountRow, children: CountRow[]): boolean => {
+    if (hidden.has(parent.key) || !children.some((c) => hidden.has(c.key))) return false;
+    const total = tested(parent);
+    const shown = children.filter((c) => !hidden.has(c.key)).map(tested);
+    return total.some((t, i) => {
+      if (t === null || shown.some((c) => c[i] === null || c[i] === undefined)) return false;
+      return small(t - shown.reduce((sum, c) => sum + (c[i] as number), 0));
+    });
+  };
   let changed = true;
   while (changed) {
     changed = false;
     for (const [parent, children] of groups) {
       const members = [parent, ...children.map((c) => c.key)];
       const count = members.filter((k) => hidden.has(k)).length;
-      if (count !== 1) continue;
+      if (count !== 1 && !smallRemainder(byKey.get(parent)!, children)) continue;
       const candidates = children.filter((c) => !hidden.has(c.key)).sort((a, b) => (a.denominator ?? 0) - (b.denominator ?? 0) || a.key.localeCompare(b.key));
       hidden.add(candidates[0]?.key ?? parent);
       changed = true;
