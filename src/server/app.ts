@@ -8,7 +8,7 @@ import { scalar } from '../store/engine.js';
 import { pageRoutes } from './pages/routes.js';
 import { dashboardCss, readUnder } from './static-assets.js';
 import { installAuth, type AuthConfig } from './auth/middleware.js';
-import { DEFAULT_DISCLOSURE, ruleText, type DisclosureRule } from './disclosure/rule.js';
+import { DEFAULT_DISCLOSURE, type DisclosureRule } from './disclosure/rule.js';
 
 export interface AppOptions {
   /** Renders a network's feedback report to PDF (needs chromium); absent → the PDF link is not offered. */
@@ -30,7 +30,6 @@ export function createApp(stored: DashboardData, options: AppOptions): Hono {
   const app = new Hono();
   // Everything below answers from the disclosed view, computed once here (not per request).
   const data = stored.disclosed(options.disclosure ?? DEFAULT_DISCLOSURE);
-  const disclosureHeader = ruleText(data.disclosure);
   app.onError((err, c) => {
     if (err instanceof ApiError) {
       if (c.req.path.startsWith('/api/') || c.req.path === '/healthz') return c.json(err.toJSON(), err.status);
@@ -41,10 +40,6 @@ export function createApp(stored: DashboardData, options: AppOptions): Hono {
   });
   // Before every route: body limit, sessions, CSRF, the route → scope table, the audit log.
   installAuth(app, data.engine, data.orgs, options.auth);
-  app.use('/api/*', async (c, next) => {
-    await next();
-    c.res.headers.set('X-Disclosure', disclosureHeader);
-  });
   // The store is asked at most once a second; a burst of health checks shares the answer.
   let lastCheck: { at: number; check: Promise<unknown> } | null = null;
   app.get('/healthz', async (c) => {

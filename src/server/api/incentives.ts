@@ -15,6 +15,7 @@ import type { Engine } from '../../store/engine.js';
 import { ApiError } from './errors.js';
 import type { DashboardData } from './dashboard-data.js';
 import { discloseCalculation } from '../disclosure/incentives.js';
+import { ruleText } from '../disclosure/rule.js';
 
 /** The project's shipped scheme files (schemes/*.yaml, envelopes excluded). */
 export const DEFAULT_SCHEME_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemes');
@@ -111,6 +112,11 @@ async function dataErrors<T>(fn: () => Promise<T>): Promise<T> {
  */
 export function incentiveApiRoutes(service: IncentiveService, shown: DashboardData): Hono {
   const api = new Hono();
+  const rule = ruleText(shown.disclosure);
+  api.use('*', async (c, next) => {
+    c.header('X-Disclosure', rule);
+    await next();
+  });
   api.get('/', (c) =>
     c.json(service.schemes().map((s) => ({ id: s.id, title: s.title, years: s.years, file: s.file.slice(s.file.lastIndexOf('/') + 1), hash: s.hash }))),
   );

@@ -72,24 +72,46 @@ export function roundTo(n: number, base: number): number {
   return Math.round(n / base) * base;
 }
 
+/** One object literal for every disclosed row, fields always in the same order (one shape for the engine's object model). */
+function row(r: StoredResult, c: Pick<DisclosedResult, 'numerator' | 'denominator' | 'value' | 'ci_low' | 'ci_high' | 'rag' | 'suppressed'>): DisclosedResult {
+  return {
+    indicator_id: r.indicator_id,
+    org_kind: r.org_kind,
+    org_code: r.org_code,
+    period_end: r.period_end,
+    numerator: c.numerator,
+    denominator: c.denominator,
+    value: c.value,
+    ci_low: c.ci_low,
+    ci_high: c.ci_high,
+    target: r.target,
+    rag: c.rag,
+    suppressed: c.suppressed,
+  };
+}
+
+function asStored(r: StoredResult): DisclosedResult {
+  return row(r, { numerator: r.numerator, denominator: r.denominator, value: r.value, ci_low: r.ci_low, ci_high: r.ci_high, rag: r.rag, suppressed: false });
+}
+
 function withheld(r: StoredResult): DisclosedResult {
-  return { ...r, numerator: null, denominator: null, value: null, ci_low: null, ci_high: null, rag: null, suppressed: true };
+  return row(r, { numerator: null, denominator: null, value: null, ci_low: null, ci_high: null, rag: null, suppressed: true });
 }
 
 function rounded(r: StoredResult, def: IndicatorDefinition | undefined, base: number): DisclosedResult {
   const numerator = roundTo(r.numerator, base);
   const denominator = roundTo(r.denominator, base);
-  if (!def) return { ...r, numerator, denominator, value: null, ci_low: null, ci_high: null, rag: null, suppressed: false };
+  if (!def) return row(r, { numerator, denominator, value: null, ci_low: null, ci_high: null, rag: null, suppressed: false });
   if (def.kind === 'mean') {
     const shown = denominator > 0;
-    return { ...r, numerator: null, denominator, value: shown ? r.value : null, ci_low: shown ? r.ci_low : null, ci_high: shown ? r.ci_high : null, rag: shown ? r.rag : null, suppressed: false };
+    return row(r, { numerator: null, denominator, value: shown ? r.value : null, ci_low: shown ? r.ci_low : null, ci_high: shown ? r.ci_high : null, rag: shown ? r.rag : null, suppressed: false });
   }
   const v = def.kind === 'count' || denominator > 0 ? valueAndCi(def, { numerator, denominator, sum_sq: 0 }) : { value: null, ci_low: null, ci_high: null };
-  return { ...r, numerator, denominator, ...v, rag: ragFor(v.value, def.target), suppressed: false };
+  return row(r, { numerator, denominator, value: v.value, ci_low: v.ci_low, ci_high: v.ci_high, rag: ragFor(v.value, def.target), suppressed: false });
 }
 
 export function discloseResults(rows: readonly StoredResult[], ctx: DisclosureContext, rule: DisclosureRule): DisclosedResult[] {
-  if (rule.mode === 'none') return rows.map((r) => ({ ...r, suppressed: false }));
+  if (rule.mode === 'none') return rows.map(asStored);
   if (rule.mode === 'round') return rows.map((r) => rounded(r, ctx.definitions.get(r.indicator_id), rule.base));
   const groups = new Map<string, StoredResult[]>();
   for (const r of rows) {
@@ -112,7 +134,7 @@ export function discloseResults(rows: readonly StoredResult[], ctx: DisclosureCo
     }));
     for (const code of suppress(countRows, rule)) hidden.add(byCode.get(code)!);
   }
-  return rows.map((r) => (hidden.has(r) ? withheld(r) : { ...r, suppressed: false }));
+  return rows.map((r) => (hidden.has(r) ? withheld(r) : asStored(r)));
 }
 
 /** Benchmark series (London, England) stand alone: only the primary rule, or rounding. */
