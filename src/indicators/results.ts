@@ -68,13 +68,13 @@ export function ragFor(value: number | null, target: IndicatorDefinition['target
   return v <= target.value + target.amber_margin ? 'amber' : 'red';
 }
 
-interface Sums {
+export interface Sums {
   numerator: number;
   denominator: number;
   sum_sq: number;
 }
 
-function valueAndCi(def: IndicatorDefinition, s: Sums): { value: number | null; ci_low: number | null; ci_high: number | null } {
+export function valueAndCi(def: IndicatorDefinition, s: Sums): { value: number | null; ci_low: number | null; ci_high: number | null } {
   const { numerator: x, denominator: n } = s;
   if (def.kind === 'count') return { value: x, ci_low: null, ci_high: null };
   if (n === 0) return { value: null, ci_low: null, ci_high: null };

@@ -12,6 +12,7 @@ import { ImportService } from './imports/import-service.js';
 import { importRoutes } from './imports/routes.js';
 import type { Engine } from '../store/engine.js';
 import { mountRecall } from './recall/routes.js';
+import { DEFAULT_DISCLOSURE, type DisclosureRule } from './disclosure/rule.js';
 
 export interface AppOptions {
   /** Renders a network's feedback report to PDF (needs chromium); absent → the PDF link is not offered. */
@@ -26,11 +27,15 @@ export interface AppOptions {
   auth: AuthConfig;
   /** Imports through POST /api/imports: a dedicated store connection per import (see src/server/imports). */
   imports?: { openStore?: () => Promise<Engine>; tempDir?: string };
+  /** Disclosure control for every count shown or exported (default suppress:1-7; docs/SECURITY.md). */
+  disclosure?: DisclosureRule;
 }
 
 /** The whole web application: JSON API under /api, pages at /, static files. */
-export function createApp(data: DashboardData, options: AppOptions): Hono {
+export function createApp(stored: DashboardData, options: AppOptions): Hono {
   const app = new Hono();
+  // Everything below answers from the disclosed view, computed once here (not per request).
+  const data = stored.disclosed(options.disclosure ?? DEFAULT_DISCLOSURE);
   app.onError((err, c) => {
     if (err instanceof ApiError) {
       if (c.req.path.startsWith('/api/') || c.req.path === '/healthz') return c.json(err.toJSON(), err.status);
@@ -53,7 +58,7 @@ export function createApp(data: DashboardData, options: AppOptions): Hono {
     return c.json({ status: 'ok', store: data.engine.location, months: data.months.length, latest: data.months[data.months.length - 1]?.slice(0, 7) ?? null });
   });
   const incentives = new IncentiveService(data.engine, options.schemeFiles);
-  app.route('/api/incentives', incentiveApiRoutes(incentives));
+  app.route('/api/incentives', incentiveApiRoutes(incentives, data));
   const importService = new ImportService(data.engine, { ...options.imports, maxBytes: LARGE_BODY_ROUTES.get('POST /api/imports') ?? 0 });
   app.route('/api/imports', importRoutes(importService, data.engine));
   app.route('/api', apiRoutes(data));

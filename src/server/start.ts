@@ -6,10 +6,13 @@ import { createApp, type AppOptions } from './app.js';
 import { renderPdf } from './pdf.js';
 import { OpenModeRefused, assertOpenModeAllowed, isLoopbackHost } from './auth/open-mode.js';
 import { RenderTickets } from './auth/render-tickets.js';
+import { DEFAULT_DISCLOSURE, type DisclosureRule } from './disclosure/rule.js';
 
 export interface RunningServer {
   url: string;
+  /** The results as stored, and (shown) as the server discloses them. */
   data: DashboardData;
+  shown: DashboardData;
   close(): Promise<void>;
 }
 
@@ -20,7 +23,7 @@ export interface RunningServer {
  */
 export async function startServer(
   engine: Engine,
-  opts: { port: number; host: string; pdf?: boolean; access: 'sign-in' | 'open' | 'internal'; imports?: AppOptions['imports'] },
+  opts: { port: number; host: string; pdf?: boolean; access: 'sign-in' | 'open' | 'internal'; imports?: AppOptions['imports']; disclosure?: DisclosureRule },
 ): Promise<RunningServer> {
   const access = opts.access;
   if (access === 'open') await assertOpenModeAllowed(engine, opts.host);
@@ -30,7 +33,8 @@ export async function startServer(
   const tickets = new RenderTickets();
   const auth = access === 'sign-in' ? ({ mode: 'sign-in', renderTickets: tickets } as const) : ({ mode: access } as const);
   const imports = opts.imports ? { imports: opts.imports } : {};
-  const app = createApp(data, opts.pdf === false ? { auth, ...imports } : { auth, ...imports, renderPdf: (path) => renderPdf(`${base}${tickets.pathFor(path)}`) });
+  const disclosure = opts.disclosure ?? DEFAULT_DISCLOSURE;
+  const app = createApp(data, opts.pdf === false ? { auth, disclosure, ...imports } : { auth, disclosure, ...imports, renderPdf: (path) => renderPdf(`${base}${tickets.pathFor(path)}`) });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: tickets.wrapFetch(app.fetch), port: opts.port, hostname: opts.host }, () => resolve(s));
     s.once('error', reject);
@@ -41,6 +45,7 @@ export async function startServer(
   return {
     url: base,
     data,
+    shown: data.disclosed(disclosure),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

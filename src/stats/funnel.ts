@@ -107,9 +107,9 @@ function axisCeiling(x: number): number {
  * axis minimum (0 → 1 when max > 2·min, else 95% of the minimum floored to neat figures) to 105% of
  * the maximum (ceiled to two significant figures). Limits are capped to [0, 1] and reported on the
  * proportion scale; multiply by 100 for PHE's percentages. Null when there is no usable point.
+ * The baseline is pooled over the points unless given (e.g. a total that includes withheld points).
  */
-export function funnelLimitsTable(points: readonly FunnelPointInput[], rows = 100): FunnelTableRow[] | null {
-  const baseline = pooledBaseline(points);
+export function funnelLimitsTable(points: readonly FunnelPointInput[], rows = 100, baseline: number | null = pooledBaseline(points)): FunnelTableRow[] | null {
   const dens = points.map((p) => p.denominator).filter((d) => d > 0);
   if (baseline === null || dens.length === 0) return null;
   if (!Number.isInteger(rows) || rows < 2) throw new StatsInputError('funnelLimitsTable', 'rows', `must be an integer ≥ 2, got ${rows}`);
@@ -133,9 +133,8 @@ export interface FunnelPoint extends FunnelPointInput {
   significance: FunnelSignificance | null;
 }
 
-/** Every point with its value, its (capped) limits and its PHE label around the pooled baseline. */
-export function funnelPoints(points: readonly FunnelPointInput[]): { baseline: number | null; points: FunnelPoint[] } {
-  const baseline = pooledBaseline(points);
+/** Every point with its value, its (capped) limits and its PHE label around the baseline (pooled over the points unless given). */
+export function funnelPoints(points: readonly FunnelPointInput[], baseline: number | null = pooledBaseline(points)): { baseline: number | null; points: FunnelPoint[] } {
   return {
     baseline,
     points: points.map((p) => {

@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../src/cli/commands/export.js';
+import { readDisclosedResults, readResults } from '../../src/cli/commands/export.js';
 import { DashboardData } from '../../src/server/api/dashboard-data.js';
 import { createApp } from '../../src/server/app.js';
+import { DEFAULT_DISCLOSURE } from '../../src/server/disclosure/rule.js';
 import { assignQuantileGroups, funnelPoints, orientGroup } from '../../src/stats/index.js';
 import { DuckDBEngine } from '../../src/store/duckdb/duckdb-engine.js';
 import type { Engine } from '../../src/store/engine.js';
@@ -13,6 +14,8 @@ let dir = '';
 let engine: Engine;
 let app: ReturnType<typeof createApp>;
 let data: DashboardData;
+/** What the server shows: the stored rows after the default disclosure rule (suppress:1-7). */
+let shown: DashboardData;
 
 beforeAll(async () => {
   const s = buildDemoStore(20000);
@@ -20,6 +23,7 @@ beforeAll(async () => {
   engine = await DuckDBEngine.open(s.db);
   data = await DashboardData.load(engine);
   app = createApp(data, { auth: { mode: 'open' } });
+  shown = data.disclosed(DEFAULT_DISCLOSURE);
 });
 afterAll(async () => {
   await engine?.close();
@@ -63,14 +67,21 @@ describe('JSON API', () => {
     expect(Object.fromEntries(dm.codelists.map((c) => [c.slug, c.version]))).toEqual(JSON.parse(String(stored.find((r) => r.id === 'dm-care-plan')!.codelist_versions)));
   });
 
-  it('/api/results equals the store rows (fields of gpnet export results)', async () => {
+  it('/api/results equals the store rows after disclosure control (fields of gpnet export results --disclosure suppress:1-7)', async () => {
     const queries: Record<string, string>[] = [{ indicator: 'dm-care-plan', org: 'SYNN1' }, { indicator: 'mmr1-by-2' }, { org: 'SYNP05' }];
     for (const q of queries) {
       const params = new URLSearchParams(q).toString();
       const api = (await get(`/api/results?${params}`)).body as Json[];
       const store = await readResults(engine, q);
       expect(api.length).toBeGreaterThan(0);
-      expect(api).toEqual(store);
+      expect(api).toEqual(await readDisclosedResults(engine, q, DEFAULT_DISCLOSURE));
+      // Rows the rule lets through are the stored rows; withheld rows keep only their keys and target.
+      expect(api.length).toBe(store.length);
+      api.forEach((r, i) => {
+        const s = store[i]!;
+        if (r.suppressed === false) expect(r).toEqual({ ...s, suppressed: false });
+        else expect(r).toEqual({ ...s, numerator: null, denominator: null, value: null, ci_low: null, ci_high: null, rag: null, suppressed: true });
+      });
     }
     const ranged = (await get('/api/results?indicator=dm-care-plan&org=SYNC&from=2011-01&to=2011-03')).body as Json[];
     expect(ranged.map((r) => r.period_end)).toEqual(['2011-01-31', '2011-02-28', '2011-03-31']);
@@ -111,36 +122,48 @@ describe('JSON API', () => {
     expect(s.lines[0]!.points.at(-1)!.period_end).toBe('2012-12-31');
   });
 
-  it('practice comparison: funnel limits and deciles as src/stats computes them from the stored rows', async () => {
+  it('practice comparison: funnel limits and deciles as src/stats computes them from the disclosed rows', async () => {
     const c = (await get('/api/comparison?indicator=dm-care-plan&month=2011-06')).body as {
       collaboration: number;
-      practices: { code: string; numerator: number; denominator: number; value: number; decile: number; limits: { lower95: number; upper99_8: number }; vs_england: string }[];
+      practices: { code: string; suppressed: boolean; numerator: number; denominator: number; value: number; decile: number | null; limits: { lower95: number; upper99_8: number }; vs_england: string }[];
     };
     const rows = (await engine.all("SELECT org_code, numerator, denominator, value FROM indicator_result WHERE indicator_id = 'dm-care-plan' AND org_kind = 'practice' AND period_end = '2011-06-30' ORDER BY org_code")) as { org_code: string; numerator: number; denominator: number; value: number }[];
     expect(c.practices.map((p) => p.code)).toEqual(rows.map((r) => r.org_code));
-    const fp = funnelPoints(rows);
+    // The limits are drawn around the collaboration's pooled value: every practice, shown or withheld.
+    const collab = shown.result('dm-care-plan', 'SYNC', '2011-06-30')!;
+    expect(collab.suppressed).toBe(false);
+    expect(collab.numerator! / collab.denominator!).toBeCloseTo(funnelPoints(rows).baseline!, 12);
+    // Only the practices the disclosure rule shows are placed on the funnel.
+    const disclosed = rows.map((r) => shown.result('dm-care-plan', r.org_code, '2011-06-30')!);
+    const counted = disclosed.filter((r) => !r.suppressed);
+    expect(counted.length).toBeLessThan(rows.length);
+    const fp = funnelPoints(counted.map((r) => ({ numerator: r.numerator!, denominator: r.denominator! })), collab.numerator! / collab.denominator!);
     expect(c.collaboration).toBeCloseTo(fp.baseline! * 100, 9);
     let withLimits = 0;
-    c.practices.forEach((p, i) => {
-      const lim = fp.points[i]!.limits;
+    c.practices.forEach((p) => {
+      const i = counted.findIndex((r) => r.org_code === p.code);
+      const lim = i < 0 ? null : fp.points[i]!.limits;
       if (!lim) return expect(p.limits).toBeNull();
       withLimits++;
       expect(p.limits.lower95).toBeCloseTo(lim.lower95 * 100, 9);
       expect(p.limits.upper99_8).toBeCloseTo(lim.upper99_8 * 100, 9);
     });
-    expect(withLimits).toBeGreaterThan(20);
-    const valued = rows.filter((r) => r.value !== null);
+    expect(withLimits).toBe(counted.filter((r) => r.denominator! > 0).length);
+    expect(withLimits).toBeGreaterThan(0);
+    const valued = disclosed.filter((r): r is typeof r & { value: number } => r.value !== null);
     const g = assignQuantileGroups(valued.map((r) => r.value), 10);
-    valued.forEach((r, i) => expect(c.practices.find((p) => p.code === r.org_code)!.decile).toBe(orientGroup(g.groups[i]!, 10, 'high-is-good')));
+    // With few practices shown, deciles may not be assignable (null), as src/stats decides.
+    valued.forEach((r, i) => expect(c.practices.find((p) => p.code === r.org_code)!.decile).toBe(g.groups[i] == null ? null : orientGroup(g.groups[i], 10, 'high-is-good')));
+    for (const p of c.practices.filter((x) => x.suppressed)) expect(p.decile).toBeNull();
     expect(new Set(c.practices.map((p) => p.vs_england)).size).toBeGreaterThan(0);
     expect(c.practices.every((p) => ['Better', 'Similar', 'Worse', 'Not compared'].includes(p.vs_england))).toBe(true);
   });
 
-  it('matrix and practice summary agree with the stored rows; patients needed = ceil(target × denominator − numerator)', async () => {
+  it('matrix and practice summary agree with the disclosed rows; patients needed = ceil(target × denominator − numerator), withheld when suppressed', async () => {
     const m = (await get('/api/matrix?org=SYNN2&month=2012-03')).body as { rows: { code: string; cells: { indicator_id: string; value: number | null; rag: string | null }[] }[] };
     for (const row of m.rows) {
       for (const c of row.cells) {
-        const r = data.result(c.indicator_id, row.code, '2012-03-31');
+        const r = shown.result(c.indicator_id, row.code, '2012-03-31');
         expect(c.value).toBe(r?.value ?? null);
         expect(c.rag).toBe(r?.rag ?? null);
       }
@@ -152,6 +175,10 @@ describe('JSON API', () => {
       for (const r of p.rows) {
         const s = (await engine.all("SELECT numerator, denominator, target FROM indicator_result WHERE indicator_id = $1 AND org_code = $2 AND period_end = '2012-03-31'", [r.indicator_id, code]))[0] as { numerator: number; denominator: number; target: number | null } | undefined;
         const ind = data.indicators.get(r.indicator_id)!;
+        if (shown.result(r.indicator_id, code, '2012-03-31')?.suppressed) {
+          expect(r.patients_needed).toBeNull();
+          continue;
+        }
         if (r.kind === 'proportion' && s && s.target !== null && ind.definition.target?.direction === 'higher' && s.denominator > 0) {
           expect(r.patients_needed).toBe(Math.max(0, Math.ceil((s.target / 100) * s.denominator - s.numerator - 1e-9)));
           checked++;
@@ -193,7 +220,8 @@ describe('pages (server-rendered)', () => {
     const rows = parseCsv(csv.text);
     expect(rows[0]).toEqual(['indicator_id', 'title', 'org_code', 'org_name', 'period_end', 'value', 'target', 'rating', 'previous_value', 'change']);
     const one = rows.find((r) => r[0] === 'dm-care-plan' && r[2] === 'SYNN3')!;
-    expect(Number(one[5])).toBe(data.result('dm-care-plan', 'SYNN3', '2012-03-31')!.value);
+    const expected = shown.result('dm-care-plan', 'SYNN3', '2012-03-31')!;
+    expect(one[5]).toBe(expected.suppressed ? 'suppressed' : String(expected.value));
     expect((await get('/networks/NOPE')).status).toBe(404);
     expect((await get('/?month=2030-01')).status).toBe(400);
     expect((await get('/?format=csv&table=nope')).status).toBe(404);

@@ -8,6 +8,7 @@ import { evaluateReport, studyReport } from '../../src/cli/commands/evaluate.js'
 import type { EvaluationReport } from '../../src/programmes/evaluation/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/server/pdf.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
+import { parseDisclosure } from '../../src/server/disclosure/rule.js';
 import { DuckDBEngine } from '../../src/store/duckdb/duckdb-engine.js';
 import type { Engine } from '../../src/store/engine.js';
 import { parseCsv } from '../../src/util/csv.js';
@@ -29,7 +30,9 @@ beforeAll(async () => {
   const r = gpnet('demo', '--db', db, '--patients', '20000', '--no-serve');
   if (r.status !== 0) throw new Error(`gpnet demo failed: ${r.stderr}`);
   engine = await DuckDBEngine.open(db);
-  server = await startServer(engine, { port: 0, host: '127.0.0.1', pdf: false, access: 'open' });
+  // These tests compare the pages with `gpnet evaluate` on the same store, so the server shows the
+  // stored numbers (disclosure none); what suppression does to /evaluate is tested in test/disclosure.
+  server = await startServer(engine, { port: 0, host: '127.0.0.1', pdf: false, access: 'open', disclosure: parseDisclosure('none') });
 });
 afterAll(async () => {
   await server?.close();

@@ -12,6 +12,7 @@ import { shippedSchemeFiles } from '../../src/server/api/incentives.js';
 import { poundsCsv } from '../../src/server/pages/incentives.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/server/pdf.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
+import { discloseCalculation } from '../../src/server/disclosure/incentives.js';
 import { DuckDBEngine } from '../../src/store/duckdb/duckdb-engine.js';
 import type { Engine } from '../../src/store/engine.js';
 import { parseCsv } from '../../src/util/csv.js';
@@ -115,13 +116,32 @@ describe('incentive payment statements', () => {
     }
   });
 
-  it("each network's statement equals `incentives calculate --format json`", async () => {
+  it("each network's statement equals `incentives calculate --format json`, after disclosure control", async () => {
     let statements = 0;
+    let withheld = 0;
     for (const f of FILES) {
       const { id, from } = schemeOf(f);
-      const calc = cli.get(id)!;
-      expect(calc.networks.length).toBeGreaterThan(1);
-      expect(JSON.parse(await get(`/api/incentives/${id}/${from}`))).toEqual(calc);
+      const raw = cli.get(id)!;
+      expect(raw.networks.length).toBeGreaterThan(1);
+      // The server shows the CLI's calculation with its result rows through the default rule (suppress:1-7).
+      const calc = discloseCalculation(raw, server.shown);
+      const api = JSON.parse(await get(`/api/incentives/${id}/${from}`)) as typeof calc;
+      expect(api).toEqual(calc);
+      expect(api.disclosure).toBe('suppress:1-7');
+      // Payments are the CLI's; every result row the rule lets through is the CLI's row; withheld rows keep their keys only.
+      expect(api.totals).toEqual(raw.totals);
+      raw.trace.results.forEach((r, i) => {
+        const a = api.trace.results[i]!;
+        if (a.suppressed) {
+          withheld++;
+          expect(a).toEqual({ ...r, numerator: null, denominator: null, value: null, suppressed: true });
+        } else expect(a).toEqual({ ...r, suppressed: false });
+      });
+      raw.networks.forEach((n, i) => {
+        const a = api.networks[i]!;
+        expect({ ...a, components: a.components.map((c) => ({ ...c, result: null, value: null, achievement: null })) }).toEqual({ ...n, components: n.components.map((c) => ({ ...c, result: null, value: null, achievement: null })) });
+        n.components.forEach((c, j) => expect(a.components[j]!.achievement).toBe(a.components[j]!.result?.suppressed ? null : c.achievement));
+      });
       for (const n of calc.networks) {
         const path = `/incentives/${id}/${from}/networks/${n.code}`;
         expect(JSON.parse(await get(`/api/incentives/${id}/${from}/networks/${n.code}`))).toEqual(n);
@@ -134,12 +154,13 @@ describe('incentive payment statements', () => {
         ]);
         const kpis = await csv(path, 'kpis');
         expect(kpis.slice(1).map((r) => ({ id: r[0], at: r[1], achievement: r[2], status: r[4], share: r[5], pot: pence(r[6]!), earned: pence(r[7]!), clawback: pence(r[8]!) }))).toEqual(
-          n.components.map((c) => ({ id: c.id, at: c.measured_at, achievement: c.achievement ?? '', status: c.status, share: c.earned_share, pot: BigInt(c.component_pot_pence), earned: BigInt(c.earned_pence), clawback: BigInt(c.clawback_pence) })),
+          n.components.map((c) => ({ id: c.id, at: c.measured_at, achievement: c.result?.suppressed ? 'suppressed' : (c.achievement ?? ''), status: c.status, share: c.earned_share, pot: BigInt(c.component_pot_pence), earned: BigInt(c.earned_pence), clawback: BigInt(c.clawback_pence) })),
         );
         const trace = await csv(path, 'trace');
         const used = calc.trace.results.filter((r) => r.org_code === n.code);
         expect(used.length).toBeGreaterThanOrEqual(n.components.length > 0 ? 1 : 0);
-        expect(trace.slice(1).map((r) => [r[0], r[1], Number(r[2]), Number(r[3]), r[5]])).toEqual(used.map((r) => [r.indicator_id, r.period_end, r.numerator, r.denominator, r.definition_hash]));
+        const count = (x: string | undefined): number | null => (x === 'suppressed' ? null : Number(x));
+        expect(trace.slice(1).map((r) => [r[0], r[1], count(r[2]), count(r[3]), r[5]])).toEqual(used.map((r) => [r.indicator_id, r.period_end, r.numerator, r.denominator, r.definition_hash]));
         const html = await get(path);
         expect(html).toContain(`<dd class="nhsuk-summary-list__value">${formatPounds(BigInt(n.total_pence))}</dd>`);
         expect(html).toMatch(/<details class="nhsuk-details">/);
@@ -147,6 +168,7 @@ describe('incentive payment statements', () => {
       }
     }
     expect(statements).toBeGreaterThanOrEqual(FILES.length * 2);
+    expect(withheld).toBeGreaterThan(0); // the 20k demo has networks with small counts
   });
 
   it('shows the projection during the year, and refuses bad input', async () => {

@@ -5,11 +5,15 @@ import { openStore } from '../../store/open.js';
 import { csvField } from '../../util/csv.js';
 import { UserError } from '../errors.js';
 import { addStoreOptions, describeStore, storeLocation, type StoreOptions } from '../store-option.js';
+import { DashboardData } from '../../server/api/dashboard-data.js';
+import { DisclosureRuleError, parseDisclosure, type DisclosureRule } from '../../server/disclosure/rule.js';
 
 /**
- * `gpnet export results --db FILE --format csv|json [--indicator ID] [--org CODE]`: prints stored
- * indicator results with the columns of RESULT_COLUMNS, ordered by indicator, month, level
- * (collaboration, networks, practices) and organisation code.
+ * `gpnet export results --db FILE --format csv|json [--indicator ID] [--org CODE] [--disclosure RULE]`:
+ * prints stored indicator results with the columns of RESULT_COLUMNS, ordered by indicator, month,
+ * level (collaboration, networks, practices) and organisation code. The store owner's own export:
+ * no disclosure control unless --disclosure asks for it (then the rule is applied to the whole
+ * store, as the server does, before filtering, and a `suppressed` column is added).
  */
 export type ExportFormat = 'csv' | 'json';
 
@@ -39,13 +43,19 @@ export async function readResults(engine: Engine, filter: ResultFilter): Promise
   );
 }
 
-export function formatResults(rows: readonly Row[], format: ExportFormat): string {
+/** The rows after a disclosure rule, computed over the whole store (groups need every organisation), then filtered. */
+export async function readDisclosedResults(engine: Engine, filter: ResultFilter, rule: DisclosureRule): Promise<Row[]> {
+  const data = (await DashboardData.load(engine)).disclosed(rule);
+  return data.rows(filter).map((r) => ({ ...r }));
+}
+
+export function formatResults(rows: readonly Row[], format: ExportFormat, columns: readonly string[] = RESULT_COLUMNS): string {
   if (format === 'json') {
     if (rows.length === 0) return '[]\n';
-    const objects = rows.map((r) => JSON.stringify(Object.fromEntries(RESULT_COLUMNS.map((c) => [c, r[c] ?? null]))));
+    const objects = rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
     return `[\n${objects.join(',\n')}\n]\n`;
   }
-  const lines = [RESULT_COLUMNS.join(','), ...rows.map((r) => RESULT_COLUMNS.map((c) => csvField(r[c])).join(','))];
+  const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(','))];
   return `${lines.join('\n')}\n`;
 }
 
@@ -55,22 +65,30 @@ export function register(program: Command): void {
     .requiredOption('--format <format>', 'csv or json')
     .option('--indicator <id>', 'only this indicator')
     .option('--org <code>', 'only this organisation (practice, network or collaboration code)')
-    .action(async (opts: StoreOptions & { format: string; indicator?: string; org?: string }) => {
+    .option('--disclosure <rule>', 'small-number control: suppress:LOW-HIGH, round:N or none (your own data: none)', 'none')
+    .action(async (opts: StoreOptions & { format: string; indicator?: string; org?: string; disclosure: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'json') throw new UserError(`--format must be csv or json, not '${opts.format}'`);
+      let rule: DisclosureRule;
+      try {
+        rule = parseDisclosure(opts.disclosure);
+      } catch (err) {
+        if (err instanceof DisclosureRuleError) throw new UserError(err.message);
+        throw err;
+      }
       const store = await openStore(storeLocation(opts));
       try {
         const filter: ResultFilter = {
           ...(opts.indicator !== undefined ? { indicator: opts.indicator } : {}),
           ...(opts.org !== undefined ? { org: opts.org } : {}),
         };
-        const rows = await readResults(store, filter);
+        const rows = rule.mode === 'none' ? await readResults(store, filter) : await readDisclosedResults(store, filter, rule);
         if (rows.length === 0 && (filter.indicator !== undefined || filter.org !== undefined)) {
           const what = [filter.indicator !== undefined ? `indicator ${filter.indicator}` : '', filter.org !== undefined ? `organisation ${filter.org}` : '']
             .filter(Boolean)
             .join(' and ');
           throw new UserError(`no stored results for ${what} in ${describeStore(opts)} (run gpnet measure first, or check the id)`);
         }
-        await writeOut(formatResults(rows, opts.format));
+        await writeOut(formatResults(rows, opts.format, rule.mode === 'none' ? RESULT_COLUMNS : [...RESULT_COLUMNS, 'suppressed']));
       } finally {
         await store.close();
       }

@@ -3,26 +3,21 @@ import { IndicatorDefinition } from '../../indicators/definition.js';
 import { RESULT_COLUMNS } from '../../indicators/results.js';
 import type { Engine } from '../../store/engine.js';
 import type { Polarity } from '../../stats/index.js';
+import { discloseBenchmark, discloseResults, type DisclosedBenchmarkPoint, type DisclosedResult, type StoredBenchmarkPoint, type StoredResult } from '../disclosure/apply.js';
+import { NO_DISCLOSURE, ruleText, type DisclosureRule } from '../disclosure/rule.js';
 
 /**
  * Everything the dashboard shows, read once from the store through the Engine interface and
  * indexed in memory. The store holds a few hundred thousand result rows at most (organisations ×
  * indicators × months, independent of the number of patients), so answering from memory keeps
  * every request within a few milliseconds; the engine stays open for /healthz.
+ *
+ * DashboardData.load gives the rows as stored (rule `none`); `disclosed(rule)` gives a view of the
+ * same store with the disclosure rule applied once to every row, which is what the server answers
+ * from (createApp), so that no answer is built from undisclosed counts.
  */
-export type ResultRecord = {
-  indicator_id: string;
-  org_kind: string;
-  org_code: string;
-  period_end: string;
-  numerator: number;
-  denominator: number;
-  value: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  target: number | null;
-  rag: string | null;
-};
+/** A result row as the server shows it: after the disclosure rule (src/server/disclosure). */
+export type ResultRecord = DisclosedResult;
 
 export interface OrgRecord {
   code: string;
@@ -38,12 +33,7 @@ export interface IndicatorRecord {
   polarity: Polarity;
 }
 
-export interface BenchmarkPoint {
-  period_end: string;
-  numerator: number | null;
-  denominator: number | null;
-  value: number | null;
-}
+export type BenchmarkPoint = DisclosedBenchmarkPoint;
 
 export class DashboardData {
   readonly orgs = new Map<string, OrgRecord>();
@@ -58,6 +48,11 @@ export class DashboardData {
   private readonly benchmarks = new Map<string, Map<string, BenchmarkPoint[]>>();
   /** All rows in export order. */
   private allRows: ResultRecord[] = [];
+  /** The rows and benchmark points as stored (kept by the loaded instance, for disclosed views). */
+  private stored: { rows: StoredResult[]; benchmarks: { code: string; indicator: string; point: StoredBenchmarkPoint }[] } = { rows: [], benchmarks: [] };
+  /** The rule this instance's rows went through. */
+  disclosure: DisclosureRule = NO_DISCLOSURE;
+  private readonly views = new Map<string, DashboardData>();
 
   /** Derived values (per indicator and month) computed on first use; cleared on reload. */
   private readonly memos = new Map<string, unknown>();
@@ -85,6 +80,7 @@ export class DashboardData {
     this.byIndicatorOrg.clear();
     this.benchmarks.clear();
     this.memos.clear();
+    this.views.clear();
     this.codelistTitles.clear();
     try {
       for (const [slug, list] of loadCodelists()) this.codelistTitles.set(slug, list.title);
@@ -106,10 +102,48 @@ export class DashboardData {
         polarity,
       });
     }
-    const rows = await e.all<ResultRecord>(
+    const rows = await e.all<StoredResult>(
       `SELECT ${RESULT_COLUMNS.join(', ')} FROM indicator_result
        ORDER BY indicator_id, period_end, CASE org_kind WHEN 'collaboration' THEN 0 WHEN 'network' THEN 1 ELSE 2 END, org_code`,
     );
+    const benchmarks: { code: string; indicator: string; point: StoredBenchmarkPoint }[] = [];
+    for (const b of await e.all('SELECT benchmark, indicator_id, period_end, numerator, denominator, value FROM benchmark_series ORDER BY benchmark, indicator_id, period_end')) {
+      benchmarks.push({ code: String(b.benchmark), indicator: String(b.indicator_id), point: { period_end: String(b.period_end), numerator: num(b.numerator), denominator: num(b.denominator), value: num(b.value) } });
+    }
+    this.stored = { rows, benchmarks };
+    this.disclosure = NO_DISCLOSURE;
+    this.index(NO_DISCLOSURE);
+  }
+
+  /**
+   * The same store with the rule applied to every row, computed once per rule and kept. The
+   * organisations, indicators and months are shared with this instance.
+   */
+  disclosed(rule: DisclosureRule): DashboardData {
+    const key = ruleText(rule);
+    if (key === ruleText(this.disclosure)) return this;
+    let v = this.views.get(key);
+    if (!v) {
+      v = new DashboardData(this.engine);
+      for (const [k, o] of this.orgs) v.orgs.set(k, o);
+      for (const [k, i] of this.indicators) v.indicators.set(k, i);
+      for (const [k, t] of this.codelistTitles) v.codelistTitles.set(k, t);
+      v.stored = this.stored;
+      v.disclosure = rule;
+      v.index(rule);
+      this.views.set(key, v);
+    }
+    return v;
+  }
+
+  /** Applies the rule to the stored rows and indexes them. */
+  private index(rule: DisclosureRule): void {
+    this.byIndicatorOrg.clear();
+    this.benchmarks.clear();
+    this.memos.clear();
+    const parentOf = new Map([...this.orgs.values()].map((o) => [o.code, o.parent]));
+    const definitions = new Map([...this.indicators.values()].map((i) => [i.definition.id, i.definition]));
+    const rows = discloseResults(this.stored.rows, { parentOf, definitions }, rule);
     this.allRows = rows;
     const months = new Set<string>();
     for (const r of rows) {
@@ -121,14 +155,12 @@ export class DashboardData {
       byMonth.set(r.period_end, r);
     }
     this.months = [...months].sort();
-    for (const b of await e.all('SELECT benchmark, indicator_id, period_end, numerator, denominator, value FROM benchmark_series ORDER BY benchmark, indicator_id, period_end')) {
-      const code = String(b.benchmark);
-      let byInd = this.benchmarks.get(code);
-      if (!byInd) this.benchmarks.set(code, (byInd = new Map()));
-      const id = String(b.indicator_id);
-      let list = byInd.get(id);
-      if (!list) byInd.set(id, (list = []));
-      list.push({ period_end: String(b.period_end), numerator: num(b.numerator), denominator: num(b.denominator), value: num(b.value) });
+    for (const b of this.stored.benchmarks) {
+      let byInd = this.benchmarks.get(b.code);
+      if (!byInd) this.benchmarks.set(b.code, (byInd = new Map()));
+      let list = byInd.get(b.indicator);
+      if (!list) byInd.set(b.indicator, (list = []));
+      list.push(discloseBenchmark(b.point, definitions.get(b.indicator), rule));
     }
   }
 

@@ -13,6 +13,9 @@ import type { Scheme } from '../../programmes/incentives/scheme.js';
 import { IncentiveDataError } from '../../programmes/incentives/store-reads.js';
 import type { Engine } from '../../store/engine.js';
 import { ApiError } from './errors.js';
+import type { DashboardData } from './dashboard-data.js';
+import { discloseCalculation } from '../disclosure/incentives.js';
+import { ruleText } from '../disclosure/rule.js';
 
 /** The project's shipped scheme files (schemes/*.yaml, envelopes excluded). */
 export const DEFAULT_SCHEME_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemes');
@@ -102,19 +105,28 @@ async function dataErrors<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** JSON: /api/incentives (schemes), /api/incentives/SCHEME/YEAR (the calculation), …/networks/CODE (one network's outcome). */
-export function incentiveApiRoutes(service: IncentiveService): Hono {
+/**
+ * JSON: /api/incentives (schemes), /api/incentives/SCHEME/YEAR (the calculation), …/networks/CODE
+ * (one network's outcome); the result rows in them carry the numbers of `shown`, the server's
+ * disclosed view (src/server/disclosure/incentives.ts).
+ */
+export function incentiveApiRoutes(service: IncentiveService, shown: DashboardData): Hono {
   const api = new Hono();
+  const rule = ruleText(shown.disclosure);
+  api.use('*', async (c, next) => {
+    c.header('X-Disclosure', rule);
+    await next();
+  });
   api.get('/', (c) =>
     c.json(service.schemes().map((s) => ({ id: s.id, title: s.title, years: s.years, file: s.file.slice(s.file.lastIndexOf('/') + 1), hash: s.hash }))),
   );
   api.get('/:scheme/:year', async (c) => {
     const { scheme, year } = service.scheme(c.req.param('scheme'), c.req.param('year'));
-    return c.json(await service.calculation(scheme, year));
+    return c.json(discloseCalculation(await service.calculation(scheme, year), shown));
   });
   api.get('/:scheme/:year/networks/:code', async (c) => {
     const { scheme, year } = service.scheme(c.req.param('scheme'), c.req.param('year'));
-    const calc = await service.calculation(scheme, year);
+    const calc = discloseCalculation(await service.calculation(scheme, year), shown);
     const net = calc.networks.find((n) => n.code === c.req.param('code'));
     if (!net) throw new ApiError(404, 'unknown_organisation', `${c.req.param('code')} is not a network in ${scheme.id} ${year}`);
     return c.json(net);

@@ -14,16 +14,22 @@ export const OPENAPI = {
     title: 'gpnet dashboard API',
     version: '1.0.0',
     description:
-      'Monthly indicator results of a GP collaboration, its networks and practices. Values are in the indicator\'s units: percentages for proportions, the mean for means, counts, and rates per 1,000. Months are YYYY-MM; when omitted, the latest month with results is used. Every error is JSON {error: {code, message}}.',
+      'Monthly indicator results of a GP collaboration, its networks and practices. Values are in the indicator\'s units: percentages for proportions, the mean for means, counts, and rates per 1,000. Months are YYYY-MM; when omitted, the latest month with results is used. Every error is JSON {error: {code, message}}. Disclosure control: every count, and everything worked out from counts, has been through the server\'s disclosure rule (GET /api/disclosure; also in the X-Disclosure header of every API response): with suppress:LOW-HIGH (the default, suppress:1-7) a withheld row keeps its organisation, indicator and month and has `suppressed: true` with null numerator, denominator, value, CI limits, rating, funnel position and patients needed; with round:N every count is a multiple of N and values are worked out from the rounded counts; none shows the stored numbers.',
   },
   paths: {
     '/healthz': { get: { summary: 'Liveness and store check', responses: { '200': ok('The store answers', { type: 'object', properties: { status: { const: 'ok' }, store: { type: 'string' }, months: { type: 'integer' }, latest: { type: 'string' } } }) } } },
     '/api/organisations': { get: { summary: 'The organisation tree (collaboration → networks → practices) and the benchmarks', responses: { '200': ok('The tree', { type: 'object', properties: { tree: { type: 'array', items: { $ref: '#/components/schemas/OrgNode' } }, benchmarks: { type: 'array' } } }) } } },
     '/api/indicators': { get: { summary: 'The indicator catalogue: titles, plain-English definitions, targets, codelists with versions', responses: { '200': ok('The catalogue', { type: 'array', items: { $ref: '#/components/schemas/Indicator' } }) } } },
     '/api/months': { get: { summary: 'Months with results, oldest first', responses: { '200': ok('Months', { type: 'array', items: month }) } } },
+    '/api/disclosure': {
+      get: {
+        summary: 'The disclosure-control rule applied to every count this server shows or exports',
+        responses: { '200': ok('The rule', { type: 'object', required: ['rule', 'mode', 'description'], properties: { rule: { type: 'string', examples: ['suppress:1-7', 'round:5', 'none'] }, mode: { type: 'string', enum: ['suppress', 'round', 'none'] }, low: { type: 'integer' }, high: { type: 'integer' }, base: { type: 'integer' }, description: { type: 'string' } } }) },
+      },
+    },
     '/api/results': {
       get: {
-        summary: 'Stored result rows, with exactly the fields of `gpnet export results`',
+        summary: 'Result rows, with the fields of `gpnet export results` and `suppressed`, after the disclosure rule',
         parameters: [q('indicator', 'Indicator id', { type: 'string' }), q('org', 'Organisation code (collaboration, network or practice)', { type: 'string' }), q('from', 'First month (inclusive)', month), q('to', 'Last month (inclusive)', month)],
         responses: { '200': ok('Rows ordered by indicator, month, level, code', { type: 'array', items: { $ref: '#/components/schemas/Result' } }), ...errors },
       },
@@ -77,13 +83,14 @@ export const OPENAPI = {
           org_kind: { type: 'string' },
           org_code: { type: 'string' },
           period_end: { type: 'string', format: 'date' },
-          numerator: { type: 'number' },
-          denominator: { type: 'number' },
+          numerator: nullableNumber,
+          denominator: nullableNumber,
           value: nullableNumber,
           ci_low: nullableNumber,
           ci_high: nullableNumber,
           target: nullableNumber,
           rag: { type: ['string', 'null'], enum: ['green', 'amber', 'red', null] },
+          suppressed: { type: 'boolean', description: 'Withheld by the disclosure rule: counts, value, CI and rating are null' },
         },
       },
     },

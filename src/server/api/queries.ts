@@ -78,6 +78,8 @@ export function results(data: DashboardData, q: ResultsQuery): ResultRecord[] {
 
 export interface SeriesPoint {
   period_end: string;
+  /** Withheld by the disclosure rule: value, CI and counts are null. */
+  suppressed: boolean;
   value: number | null;
   ci_low: number | null;
   ci_high: number | null;
@@ -110,6 +112,7 @@ export function series(data: DashboardData, q: { indicator: string; org: string;
       kind: cur.kind,
       points: data.series(ind.definition.id, cur.code).filter(inRange).map((r) => ({
         period_end: r.period_end,
+        suppressed: r.suppressed,
         value: r.value,
         ci_low: r.ci_low,
         ci_high: r.ci_high,
@@ -134,8 +137,10 @@ export interface ComparisonRow {
   code: string;
   name: string;
   network: string | null;
-  numerator: number;
-  denominator: number;
+  /** Withheld by the disclosure rule: counts, value, CI, rating, funnel and decile are null. */
+  suppressed: boolean;
+  numerator: number | null;
+  denominator: number | null;
   value: number | null;
   ci_low: number | null;
   ci_high: number | null;
@@ -176,12 +181,19 @@ export function comparison(data: DashboardData, q: { indicator: string; month?: 
     .map((p) => ({ org: p, r: data.result(id, p.code, periodEnd) }))
     .filter((x): x is { org: OrgRecord; r: ResultRecord } => x.r !== undefined);
   const isProportion = ind.definition.kind === 'proportion';
-  const fp = isProportion ? funnelPoints(rows.map(({ r }) => ({ numerator: r.numerator, denominator: r.denominator }))) : null;
+  // Withheld rows (disclosure control) are listed but take no part in the funnel or the deciles.
+  const counted = rows.filter((x): x is { org: OrgRecord; r: ResultRecord & { numerator: number; denominator: number } } => x.r.numerator !== null && x.r.denominator !== null);
+  const funnelInput = counted.map(({ r }) => ({ numerator: r.numerator, denominator: r.denominator }));
+  const collab = data.collaboration();
+  const collabRow = collab ? data.result(id, collab.code, periodEnd) : undefined;
+  const collabValue = collabRow?.value ?? null;
+  // The collaboration's own (disclosed) counts pool every practice, shown or withheld; without them, the practices shown.
+  const baseline = collabRow && collabRow.numerator !== null && collabRow.denominator !== null && collabRow.denominator > 0 ? collabRow.numerator / collabRow.denominator : undefined;
+  const fp = isProportion ? funnelPoints(funnelInput, baseline) : null;
+  const funnelOf = new Map(counted.map(({ org }, i) => [org.code, fp?.points[i]]));
   const valued = rows.filter(({ r }) => r.value !== null);
   const groups = assignQuantileGroups(valued.map(({ r }) => r.value as number), 10);
   const decileOf = new Map(valued.map(({ org }, i) => [org.code, groups.groups[i] ?? null]));
-  const collab = data.collaboration();
-  const collabValue = collab ? (data.result(id, collab.code, periodEnd)?.value ?? null) : null;
   const [lon, eng] = data.benchmarkOrgs();
   const lonValue = lon ? (data.benchmarkPoint(lon.code, id, periodEnd)?.value ?? null) : null;
   const engValue = eng ? (data.benchmarkPoint(eng.code, id, periodEnd)?.value ?? null) : null;
@@ -193,13 +205,14 @@ export function comparison(data: DashboardData, q: { indicator: string; month?: 
       benchmark,
       polarity: ind.polarity,
     }).outcome;
-  const out: ComparisonRow[] = rows.map(({ org, r }, i) => {
-    const p = fp?.points[i];
+  const out: ComparisonRow[] = rows.map(({ org, r }) => {
+    const p = funnelOf.get(org.code);
     const g = decileOf.get(org.code) ?? null;
     return {
       code: org.code,
       name: org.name,
       network: org.parent,
+      suppressed: r.suppressed,
       numerator: r.numerator,
       denominator: r.denominator,
       value: r.value,
@@ -217,7 +230,7 @@ export function comparison(data: DashboardData, q: { indicator: string; month?: 
       vs_england: cmp(r, engValue),
     };
   });
-  const table = isProportion ? funnelLimitsTable(rows.map(({ r }) => ({ numerator: r.numerator, denominator: r.denominator }))) : null;
+  const table = isProportion ? funnelLimitsTable(funnelInput, 100, fp?.baseline ?? null) : null;
   return {
     indicator: id,
     period_end: periodEnd,
@@ -246,6 +259,10 @@ export interface MatrixCell {
   /** Whether the change is an improvement (null without polarity or change). */
   improved: boolean | null;
   denominator: number | null;
+  /** Withheld by the disclosure rule (value, rating, denominator and change are null). */
+  suppressed: boolean;
+  /** The previous month is withheld (previous and change are null). */
+  previous_suppressed: boolean;
 }
 
 export interface Matrix {
@@ -269,7 +286,7 @@ export function matrixCell(data: DashboardData, ind: IndicatorRecord, org: strin
     change = d > 0 ? 'up' : d < 0 ? 'down' : 'same';
     if (change !== 'same' && ind.polarity !== 'no-judgement' && ind.polarity !== 'not-applicable') improved = (change === 'up') === (ind.polarity === 'high-is-good');
   }
-  return { indicator_id: id, value, target: r?.target ?? null, rag: r?.rag ?? null, previous, change, improved, denominator: r?.denominator ?? null };
+  return { indicator_id: id, value, target: r?.target ?? null, rag: r?.rag ?? null, previous, change, improved, denominator: r?.denominator ?? null, suppressed: r?.suppressed ?? false, previous_suppressed: prev?.suppressed ?? false };
 }
 
 /** The children of an organisation (networks of the collaboration, practices of a network) × indicators. */
@@ -312,7 +329,7 @@ export function rankAmong(values: Map<string, number>, code: string, polarity: s
 
 export function patientsNeeded(ind: IndicatorRecord, r: ResultRecord | undefined): number | null {
   const t = ind.definition.target;
-  if (!t || !r || ind.definition.kind !== 'proportion' || r.denominator <= 0) return null;
+  if (!t || !r || ind.definition.kind !== 'proportion' || r.numerator === null || r.denominator === null || r.denominator <= 0) return null;
   const target = t.value / 100;
   const raw = t.direction === 'higher' ? target * r.denominator - r.numerator : r.numerator - target * r.denominator;
   const need = Math.ceil(Math.round(raw * 1e9) / 1e9);

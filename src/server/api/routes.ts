@@ -6,6 +6,7 @@ import { ApiError } from './errors.js';
 import { ResponseCache } from './response-cache.js';
 import { OPENAPI } from './openapi.js';
 import { CodeParam, MonthParam, parseParam } from './params.js';
+import { disclosureJson, ruleText } from '../disclosure/rule.js';
 import { comparison, indicatorCatalogue, matrix, organisationTree, practiceSummary, results, series } from './queries.js';
 
 /** Query strings: only known keys, each a string; anything else is a 400. Schemas are built once. */
@@ -39,11 +40,14 @@ const Q = {
 export function apiRoutes(data: DashboardData, cache: ResponseCache = new ResponseCache()): Hono {
   const api = new Hono();
   /** Answers keyed by endpoint and validated parameters (errors are thrown before caching). */
-  const cached = (c: Context, key: string, compute: () => unknown): Response => c.body(cache.get(key, compute), 200, { 'Content-Type': 'application/json' });
+  // Every answer names the disclosure rule its numbers went through (X-Disclosure).
+  const headers = { 'Content-Type': 'application/json', 'X-Disclosure': ruleText(data.disclosure) };
+  const cached = (c: Context, key: string, compute: () => unknown): Response => c.body(cache.get(key, compute), 200, headers);
   api.get('/openapi.json', (c) => cached(c, 'openapi', () => OPENAPI));
   api.get('/organisations', (c) => cached(c, 'organisations', () => organisationTree(data)));
   api.get('/indicators', (c) => cached(c, 'indicators', () => indicatorCatalogue(data)));
   api.get('/months', (c) => cached(c, 'months', () => data.months.map((m) => m.slice(0, 7))));
+  api.get('/disclosure', (c) => cached(c, 'disclosure', () => disclosureJson(data.disclosure)));
   // Months are checked twice on purpose: zod for the shape (400 bad_month), the store for the range.
   const monthShape = (s: unknown, name: string): string | undefined => (s === undefined ? undefined : parseParam(MonthParam, s, name, 'bad_month'));
   api.get('/results', (c) => {

@@ -59,6 +59,7 @@ export const ROUTE_SCOPES: readonly RouteScope[] = [
   { method: 'GET', path: '/api/organisations', roles: ALL, description: 'organisation tree (names only)' },
   { method: 'GET', path: '/api/indicators', roles: ALL, description: 'indicator catalogue' },
   { method: 'GET', path: '/api/months', roles: ALL, description: 'months with results' },
+  { method: 'GET', path: '/api/disclosure', roles: ALL, description: 'the disclosure-control rule' },
   // Aggregates
   { method: 'GET', path: '/api/results', roles: ALL, org: q('org'), description: 'results' },
   { method: 'GET', path: '/api/series', roles: ALL, org: q('org'), description: 'one organisation\'s series' },
@@ -86,6 +87,7 @@ export const ROUTE_SCOPES: readonly RouteScope[] = [
   { method: 'GET', path: '/evaluate', roles: EVALUATION, description: 'evaluation' },
   { method: 'GET', path: '/evaluate/study', roles: EVALUATION, description: 'study evaluation' },
   { method: 'GET', path: '/about/alerts', roles: ALL, description: 'how alerts work' },
+  { method: 'GET', path: '/about/disclosure', roles: ALL, description: 'how small numbers are protected' },
   { method: 'GET', path: '/incentives', roles: NETWORKS_UP, description: 'incentive schemes' },
   { method: 'GET', path: '/incentives/:scheme/:year', roles: ALL_AGGREGATES, description: 'a scheme year' },
   { method: 'GET', path: '/incentives/:scheme/:year/summary.pdf', roles: ALL_AGGREGATES, description: 'a scheme year PDF' },

@@ -6,6 +6,7 @@ import { toDate, trendChart, type TrendLine } from './charts.js';
 import { changeHtml, changeText, fmtValue, monthLabel, ragTag, ragWord } from './format.js';
 import { h, qs, type Raw } from './html.js';
 import { cell, tableHtml, type Cell, type Table } from './table.js';
+import { SUPPRESSED_CSV, suppressedHtml } from './disclosure.js';
 
 export function orgHref(kind: string, code: string, month?: string): string {
   const m = month ? qs({ month: month.slice(0, 7) }) : '';
@@ -36,10 +37,11 @@ export function matrixTable(data: DashboardData, m: Matrix, id: string, caption:
       cell(h`<a href="${indicatorHref(indId, month, network)}">${ind.definition.title}</a><span class="gp-muted nhsuk-body-s"> ${targetText(ind)}</span>`, ind.definition.title, ind.definition.title),
       ...orgs.map((o) => {
         const c = o.cells[i]!;
+        if (c.suppressed) return cell(h`<span class="gp-cell"><span class="gp-value">${suppressedHtml()}</span><span class="gp-change">suppressed</span></span>`, SUPPRESSED_CSV, '');
         return cell(
           c.value === null
             ? h`<span class="gp-cell"><span class="gp-value">–</span><span class="gp-change">no patients</span></span>`
-            : h`<span class="gp-cell">${c.rag ? ragTag(c.rag) : ''}<span class="gp-value">${fmtValue(kind, c.value)}</span>${changeHtml(c.change, c.improved, c.value, c.previous, kind)}</span>`,
+            : h`<span class="gp-cell">${c.rag ? ragTag(c.rag) : ''}<span class="gp-value">${fmtValue(kind, c.value)}</span>${changeHtml(c.change, c.improved, c.value, c.previous, kind, c.previous_suppressed)}</span>`,
           c.value,
           c.value ?? '',
         );
@@ -51,7 +53,11 @@ export function matrixTable(data: DashboardData, m: Matrix, id: string, caption:
     const ind = data.indicators.get(indId)!;
     for (const o of orgs) {
       const c = o.cells[i]!;
-      csvRows.push([indId, ind.definition.title, o.code, o.name, month, c.value, c.target, c.rag ? ragWord(c.rag) : '', c.previous, changeText(c.change, c.improved, c.value, c.previous, ind.definition.kind)]);
+      csvRows.push(
+        c.suppressed
+          ? [indId, ind.definition.title, o.code, o.name, month, SUPPRESSED_CSV, c.target, SUPPRESSED_CSV, c.previous, SUPPRESSED_CSV]
+          : [indId, ind.definition.title, o.code, o.name, month, c.value, c.target, c.rag ? ragWord(c.rag) : '', c.previous, changeText(c.change, c.improved, c.value, c.previous, ind.definition.kind, c.previous_suppressed)],
+      );
     }
   });
   return {
@@ -92,12 +98,16 @@ export function trendSection(data: DashboardData, ind: IndicatorRecord, orgCode:
   const title = `${ind.definition.title}: trend to ${monthLabel(periodEnd)}`;
   const kind = ind.definition.kind;
   const months = s.lines[0]?.points.map((p) => p.period_end) ?? [];
-  const lookup = s.lines.map((l) => new Map(l.points.map((p) => [p.period_end, p.value])));
+  const lookup = s.lines.map((l) => new Map(l.points.map((p) => [p.period_end, p])));
   const table: Table = {
     id: tableId,
     caption: `Data for the chart: ${ind.definition.title}`,
     head: ['Month', ...s.lines.map((l) => l.name), 'Target'],
-    rows: [...months].reverse().map((m) => [cell(monthLabel(m), m.slice(0, 7)), ...lookup.map((lk) => cell(fmtValue(kind, lk.get(m) ?? null), lk.get(m) ?? null)), cell(s.target === null ? '–' : String(s.target), s.target)]),
+    rows: [...months].reverse().map((m) => [cell(monthLabel(m), m.slice(0, 7)), ...lookup.map((lk) => {
+      const p = lk.get(m);
+      // Withheld points (disclosure control) are not drawn; the table marks them.
+      return p?.suppressed ? cell(suppressedHtml(), SUPPRESSED_CSV) : cell(fmtValue(kind, p?.value ?? null), p?.value ?? null);
+    }), cell(s.target === null ? '–' : String(s.target), s.target)]),
     numericColumns: s.lines.map((_, i) => i + 1),
   };
   const chart = trendChart({ title, yLabel: yLabel(ind), lines, target: s.target, programmeStart: programmeStart(ind) });

@@ -1,3 +1,4 @@
+import { ruleText } from '../disclosure/rule.js';
 import * as Plot from '@observablehq/plot';
 import { Hono, type Context } from 'hono';
 import { parseHTML } from 'linkedom';
@@ -93,6 +94,25 @@ function badRequest(message: string): ApiError {
   return new ApiError(400, 'bad_request', message);
 }
 
+/**
+ * Disclosure control (docs/SECURITY.md): an evaluation shows every month's observed value and
+ * denominator, read from the store. Under suppression it is offered only for series with no
+ * withheld month (the organisation's and an organisation or benchmark comparator's); under
+ * rounding, not at all (it needs the exact counts).
+ */
+function requireDisclosable(data: DashboardData, indicator: string, codes: readonly string[]): void {
+  const rule = data.disclosure;
+  if (rule.mode === 'none') return;
+  if (rule.mode === 'round') throw badRequest(`evaluations use the exact monthly counts, which this server does not show (disclosure rule ${ruleText(rule)}); the store owner can run gpnet evaluate`);
+  for (const code of codes) {
+    const months = data.orgs.get(code)?.kind === 'benchmark' ? data.benchmarkSeries(code, indicator) : data.series(indicator, code);
+    const withheld = months.filter((m) => m.suppressed);
+    if (withheld.length > 0) {
+      throw badRequest(`${code} cannot be evaluated on ${indicator} here: ${withheld.length} of its ${months.length} months are suppressed as small numbers (disclosure rule ${ruleText(rule)}; the first is ${withheld[0]!.period_end.slice(0, 7)}); choose a larger organisation`);
+    }
+  }
+}
+
 /** The query with defaults filled in; ApiError 400 for anything malformed. */
 export function evaluationRequest(data: DashboardData, query: Record<string, string[]>): EvaluationRequest & { format?: 'html' | 'csv'; table?: string } {
   const single: Record<string, string> = {};
@@ -124,6 +144,7 @@ export function evaluationRequest(data: DashboardData, query: Record<string, str
     if (!data.orgs.has(comparator)) throw badRequest(`comparator: no organisation or benchmark with code ${comparator}`);
     if (comparator === org) throw badRequest(`comparator: ${comparator} is the organisation being evaluated; choose another`);
   }
+  requireDisclosable(data, indicator, comparator === null ? [org] : [org, comparator]);
   return { indicator, org, intervention, comparator, model: q.model ?? 'ols', ...(q.format ? { format: q.format } : {}), ...(q.table ? { table: q.table } : {}) };
 }
 
@@ -537,12 +558,30 @@ function lenientRequest(c: Context): Partial<EvaluationRequest> {
   return out;
 }
 
-async function studyReport(data: DashboardData): Promise<StudyReport> {
+/**
+ * Disclosure control for the study page: it evaluates the collaboration against the benchmarks, so
+ * a KPI is left out when either series has a withheld month (and the page says which); under
+ * rounding the page is not offered (see requireDisclosable).
+ */
+function disclosableStudy(data: DashboardData, s: Study): { study: Study; withheld: string[] } {
+  const rule = data.disclosure;
+  if (rule.mode === 'none') return { study: s, withheld: [] };
+  if (rule.mode === 'round') requireDisclosable(data, '', []); // refuses: no evaluation under rounding
+  const collab = data.collaboration();
+  const withheldSeries = (id: string): boolean =>
+    (collab ? data.series(id, collab.code).some((r) => r.suppressed) : false) || data.benchmarkOrgs().some((b) => data.benchmarkSeries(b.code, id).some((p) => p.suppressed));
+  const withheld = s.programmes.flatMap((p) => p.kpis.filter((k) => withheldSeries(k.indicator)).map((k) => k.indicator));
+  if (withheld.length === 0) return { study: s, withheld };
+  return { study: { ...s, programmes: s.programmes.map((p) => ({ ...p, kpis: p.kpis.filter((k) => !withheld.includes(k.indicator)) })) }, withheld };
+}
+
+async function studyReport(data: DashboardData): Promise<{ report: StudyReport; withheld: string[] }> {
   return data.memo('evaluate:study', async () => {
     const s = theStudy();
     if (!s) throw badRequest(`the study file programmes/${STUDY_ID}.yaml cannot be read`);
+    const { study, withheld } = disclosableStudy(data, s);
     const indicators = loadIndicators(loadCodelists());
-    return evaluateStudy(data.engine, s, indicators, catalogueOf(indicators), {});
+    return { report: await evaluateStudy(data.engine, study, indicators, catalogueOf(indicators), {}), withheld };
   });
 }
 
@@ -595,8 +634,11 @@ export function evaluationRoutes(data: DashboardData): Hono {
   r.get('/study', async (c) => {
     const extra = Object.keys(c.req.queries());
     if (extra.length) throw badRequest(`unknown query parameter ${extra.join(', ')} (the study page takes none)`);
-    const report = await studyReport(data);
-    return c.html(layout({ title: `${report.title}: impact evaluation`, breadcrumbs: crumbs(data), body: studyBody(report) }));
+    const { report, withheld } = await studyReport(data);
+    const note = withheld.length
+      ? h`<p class="nhsuk-body-s gp-disclosure" data-disclosure="${ruleText(data.disclosure)}">Left out because some of their months are suppressed as small numbers (disclosure rule ${ruleText(data.disclosure)}): ${withheld.join(', ')}. <a href="/about/disclosure">How small numbers are protected</a>.</p>`
+      : '';
+    return c.html(layout({ title: `${report.title}: impact evaluation`, breadcrumbs: crumbs(data), body: h`${note}${studyBody(report)}` }));
   });
   return r;
 }

@@ -28,7 +28,8 @@ export function ragTag(rag: string | null | undefined, value?: number | null): R
 }
 
 /** ▲/▼/► with the words, e.g. "▲ up 2.1 (better)". */
-export function changeText(change: string | null, improved: boolean | null, value: number | null, previous: number | null, kind: string): string {
+export function changeText(change: string | null, improved: boolean | null, value: number | null, previous: number | null, kind: string, previousSuppressed = false): string {
+  if (previousSuppressed && value !== null) return 'previous month suppressed';
   if (change === null || value === null || previous === null) return 'no previous month';
   if (change === 'same') return '► no change';
   const d = Math.abs(value - previous);
@@ -37,9 +38,9 @@ export function changeText(change: string | null, improved: boolean | null, valu
   return `${change === 'up' ? '▲ up' : '▼ down'} ${amount}${verdict}`;
 }
 
-export function changeHtml(change: string | null, improved: boolean | null, value: number | null, previous: number | null, kind: string): Raw {
+export function changeHtml(change: string | null, improved: boolean | null, value: number | null, previous: number | null, kind: string, previousSuppressed = false): Raw {
   const cls = improved === null ? 'gp-change' : improved ? 'gp-change gp-change--better' : 'gp-change gp-change--worse';
-  return h`<span class="${cls}">${changeText(change, improved, value, previous, kind)}</span>`;
+  return h`<span class="${cls}">${changeText(change, improved, value, previous, kind, previousSuppressed)}</span>`;
 }
 
 /** One formatter for every label: toLocaleDateString builds a new one per call (≈ half a network page's CPU time). */

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
-import type { Calculation, ComponentOutcome } from '../../programmes/incentives/calculation-types.js';
+import { discloseCalculation, type DisclosedCalculation as Calculation, type DisclosedComponent as ComponentOutcome } from '../disclosure/incentives.js';
+import { disclosureNote, suppressedCell } from './disclosure.js';
 import { formatBp } from '../../programmes/incentives/format-values.js';
 import { formatPounds } from '../../programmes/incentives/money.js';
 import type { Projection, ProjectedNetwork } from '../../programmes/incentives/projection.js';
@@ -192,7 +193,7 @@ export function incentiveStatementPage(data: DashboardData, scheme: Scheme, calc
       return [
         cell(h`${c.title ?? title}<br><span class="nhsuk-body-s">${c.indicator}, weight ${formatBp(c.weight_bp)}</span>`, c.id),
         cell(dateLabel(c.measured_at), c.measured_at),
-        cell(fmtMeasure(c.value, kindOf(data, c.indicator)), c.achievement),
+        c.result?.suppressed ? suppressedCell() : cell(fmtMeasure(c.value, kindOf(data, c.indicator)), c.achievement ?? c.value),
         cell(sc ? describeRule(sc, formatBp) : c.rule, sc ? describeRule(sc, formatBp) : c.rule),
         statusCell(c.status),
         cell(sharePercent(c.earned_share), c.earned_share),
@@ -223,9 +224,13 @@ export function incentiveStatementPage(data: DashboardData, scheme: Scheme, calc
     rows: used.map((r) => [
       cell(r.indicator_id, r.indicator_id),
       cell(r.period_end, r.period_end),
-      cell(r.numerator.toLocaleString('en-GB'), r.numerator),
-      cell(r.denominator.toLocaleString('en-GB'), r.denominator),
-      cell(fmtMeasure(r.value, kindOf(data, r.indicator_id)), r.value),
+      ...(r.suppressed
+        ? [suppressedCell(), suppressedCell(), suppressedCell()]
+        : [
+            cell(r.numerator === null ? '–' : r.numerator.toLocaleString('en-GB'), r.numerator),
+            cell(r.denominator === null ? '–' : r.denominator.toLocaleString('en-GB'), r.denominator),
+            cell(fmtMeasure(r.value, kindOf(data, r.indicator_id)), r.value),
+          ]),
       cell(h`<code>${r.definition_hash.slice(0, 16)}…</code>`, r.definition_hash),
       cell(r.current_definition ? 'Yes' : 'No', r.current_definition ? 'yes' : 'no'),
     ]),
@@ -289,6 +294,7 @@ ${projHtml}
 <h2 class="nhsuk-heading-m">Payment</h2>
 ${tableHtml(payment, csvHref(path, payment.id))}
 <h2 class="nhsuk-heading-m">KPI achievement</h2>
+${disclosureNote(data.disclosure)}
 ${tableHtml(kpis, csvHref(path, kpis.id))}
 ${traceHtml}
 <p class="nhsuk-body gp-download"><a href="${path}/statement.pdf">Download this statement as PDF</a></p>`,
@@ -353,7 +359,7 @@ export function incentivePageRoutes(data: DashboardData, service: IncentiveServi
   r.get('/incentives/:scheme/:year', async (c) => {
     const q = incentiveQuery(c);
     const { scheme, year } = service.scheme(c.req.param('scheme'), c.req.param('year'));
-    const calc = await service.calculation(scheme, year);
+    const calc = discloseCalculation(await service.calculation(scheme, year), data);
     const asOf = asOfOf(q);
     return respond(c, incentiveSummaryPage(data, calc, await projectionIfDuring(service, scheme, calc, asOf), asOf), q);
   });
@@ -367,7 +373,7 @@ export function incentivePageRoutes(data: DashboardData, service: IncentiveServi
   r.get('/incentives/:scheme/:year/networks/:code', async (c) => {
     const q = incentiveQuery(c);
     const { scheme, year } = service.scheme(c.req.param('scheme'), c.req.param('year'));
-    const calc = await service.calculation(scheme, year);
+    const calc = discloseCalculation(await service.calculation(scheme, year), data);
     const asOf = asOfOf(q);
     const page = incentiveStatementPage(data, scheme, calc, c.req.param('code'), await projectionIfDuring(service, scheme, calc, asOf), asOf, q.trace === 'open');
     return respond(c, page, q);

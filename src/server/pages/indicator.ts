@@ -7,6 +7,7 @@ import { h } from './html.js';
 import { orgHref, targetText, trendSection, yLabel } from './common.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableHtml, type Table } from './table.js';
+import { disclosureNote, suppressedCell } from './disclosure.js';
 
 const FUNNEL_WORDS: Record<string, string> = {
   'Low (0.001)': 'Below 99.8% limit',
@@ -24,8 +25,10 @@ export function indicatorPage(data: DashboardData, id: string, month: string | u
   const periodEnd = c.period_end;
   const kind = ind.definition.kind;
   const path = `/indicators/${encodeURIComponent(ind.definition.id)}`;
-  // League table: worst first (by polarity; lowest first when there is none).
+  // League table: worst first (by polarity; lowest first when there is none); suppressed practices last.
   const worstFirst = [...c.practices].sort((a, b) => {
+    if (a.suppressed !== b.suppressed) return a.suppressed ? 1 : -1;
+    if (a.suppressed) return a.name.localeCompare(b.name);
     const av = a.value ?? Infinity;
     const bv = b.value ?? Infinity;
     return c.polarity === 'low-is-good' ? bv - av : av - bv;
@@ -37,11 +40,15 @@ export function indicatorPage(data: DashboardData, id: string, month: string | u
     head: ['Practice', 'Network', 'Numerator', 'Denominator', 'Value', '95% CI', 'Rating', 'Funnel plot', 'Decile (1 = best)', 'Compared with England'],
     numericColumns: [2, 3, 4],
     sortable: true,
-    rows: worstFirst.map((p) => [
+    rows: worstFirst.map((p) => p.suppressed ? [
       cell(h`<a href="${orgHref('practice', p.code, periodEnd)}">${p.name}</a>`, p.code, p.name),
       cell(netName(p.network), p.network),
-      cell(String(p.numerator), p.numerator, p.numerator),
-      cell(String(p.denominator), p.denominator, p.denominator),
+      ...Array.from({ length: 8 }, () => suppressedCell()),
+    ] : [
+      cell(h`<a href="${orgHref('practice', p.code, periodEnd)}">${p.name}</a>`, p.code, p.name),
+      cell(netName(p.network), p.network),
+      cell(p.numerator === null ? '–' : String(p.numerator), p.numerator, p.numerator ?? ''),
+      cell(p.denominator === null ? '–' : String(p.denominator), p.denominator, p.denominator ?? ''),
       cell(fmtValue(kind, p.value), p.value, p.value ?? ''),
       cell(p.ci_low !== null && p.ci_high !== null ? `${fmtValue(kind, p.ci_low)} to ${fmtValue(kind, p.ci_high)}` : '–', p.ci_low !== null ? `${p.ci_low} to ${p.ci_high}` : null),
       cell(ragTag(p.rag, p.value), p.rag ? ragWord(p.rag) : ''),
@@ -55,7 +62,8 @@ export function indicatorPage(data: DashboardData, id: string, month: string | u
       ? funnelChart({
           title: `Funnel plot: ${ind.definition.title}, ${monthLabel(periodEnd)}`,
           yLabel: yLabel(ind),
-          points: c.practices.filter((p) => p.value !== null && p.denominator > 0).map((p) => ({ label: p.name, denominator: p.denominator, value: p.value as number, highlight: network !== undefined && p.network === network })),
+          // Withheld practices (disclosure control) are not drawn.
+          points: c.practices.flatMap((p) => (p.value !== null && p.denominator !== null && p.denominator > 0 ? [{ label: p.name, denominator: p.denominator, value: p.value, highlight: network !== undefined && p.network === network }] : [])),
           limits: c.funnel_table,
           baseline: c.collaboration,
         })
@@ -93,6 +101,7 @@ ${tableHtml(codelists, csvHref(path, codelists.id, periodEnd))}
 <h2 class="nhsuk-heading-m">Practices compared, ${monthLabel(periodEnd)}</h2>
 <p class="nhsuk-body">Collaboration ${fmtValue(kind, c.collaboration)}; London ${fmtValue(kind, c.london)}; England ${fmtValue(kind, c.england)}.${funnel ? ' The funnel limits are drawn around the collaboration mean.' : ''}</p>
 ${funnel ? h`<figure class="gp-figure"><figcaption class="nhsuk-body-s">Funnel plot of practices, ${monthLabel(periodEnd)}. The league table below holds the same data.</figcaption>${funnel}</figure>` : h`<p class="nhsuk-body">No funnel plot: this indicator is not a proportion.</p>`}
+${disclosureNote(data.disclosure)}
 ${tableHtml(league, csvHref(path, league.id, periodEnd))}
 ${trend ? trend.html : ''}
 <p class="nhsuk-body"><a href="/evaluate?indicator=${ind.definition.id}">Evaluate the programme's effect on this indicator (interrupted time series)</a></p>`,

@@ -7,6 +7,7 @@ import { h, type Raw } from './html.js';
 import { indicatorHref, matrixTable, orgHref, trendSection } from './common.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableHtml, type Table } from './table.js';
+import { disclosureNote } from './disclosure.js';
 
 export function alertTables(data: DashboardData, a: Alerts): Table[] {
   const month = a.period_end;
@@ -63,6 +64,7 @@ export function networkPage(data: DashboardData, code: string, month: string | u
 <p class="nhsuk-body">Monthly feedback report for this network: <a href="${path}/report${reportQs}">view the report</a>${options.pdf ? h` or <a href="${path}/report.pdf${reportQs}">download it as PDF</a>` : ''}.</p>
 <p class="nhsuk-body"><a href="${path}/recall${reportQs}">Recall lists: patients due and overdue at each practice (counts only)</a></p>
 <h2 class="nhsuk-heading-m">Ratings by practice</h2>
+${disclosureNote(data.disclosure)}
 ${tableHtml(mt, csvHref(path, mt.id, periodEnd))}
 <h2 class="nhsuk-heading-m" id="alerts">Alerts</h2>
 ${alertsHtml(at, path, periodEnd)}

@@ -5,6 +5,7 @@ import { h } from './html.js';
 import { matrixTable, orgHref } from './common.js';
 import { csvHref, type PageModel } from './page.js';
 import { tableHtml } from './table.js';
+import { disclosureNote } from './disclosure.js';
 import { ApiError } from '../api/errors.js';
 
 export function overviewPage(data: DashboardData, month: string | undefined): PageModel {
@@ -23,6 +24,7 @@ export function overviewPage(data: DashboardData, month: string | undefined): Pa
 <h2 class="nhsuk-heading-m">Networks</h2>
 <ul class="nhsuk-list gp-columns">${networks.map((n) => h`<li><a href="${orgHref('network', n.code, m.period_end)}">${n.name}</a></li>`)}</ul>
 <h2 class="nhsuk-heading-m">Ratings by network</h2>
+${disclosureNote(data.disclosure)}
 ${tableHtml(table, csvHref('/', table.id, m.period_end))}`,
   };
 }

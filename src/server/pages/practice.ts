@@ -7,6 +7,7 @@ import { indicatorHref, orgHref, targetText } from './common.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableHtml, type Table } from './table.js';
 import { currentPrincipal } from '../auth/render-tickets.js';
+import { disclosureNote, suppressedCell } from './disclosure.js';
 
 export function practicePage(data: DashboardData, code: string, month: string | undefined): PageModel {
   const s = practiceSummary(data, { org: code, month });
@@ -28,13 +29,26 @@ export function practicePage(data: DashboardData, code: string, month: string | 
           : r.patients_needed === 0
             ? 'target met'
             : `${r.patients_needed} ${ind.definition.target?.direction === 'lower' ? 'fewer' : 'more'} patient${r.patients_needed === 1 ? '' : 's'}`;
+      if (r.suppressed) {
+        return [
+          cell(h`<a href="${indicatorHref(r.indicator_id, periodEnd)}">${r.title}</a>`, r.indicator_id, r.title),
+          suppressedCell(),
+          suppressedCell(),
+          cell(targetText(ind), r.target),
+          suppressedCell(),
+          suppressedCell(),
+          suppressedCell(),
+          suppressedCell(),
+          cell(sparkline(r.trend.map((t) => t.value), `${r.title}: trend over the last ${r.trend.length} months; this month suppressed`), r.trend.map((t) => (t.value === null ? '' : Math.round(t.value * 100) / 100)).join(' ')),
+        ];
+      }
       return [
         cell(h`<a href="${indicatorHref(r.indicator_id, periodEnd)}">${r.title}</a>`, r.indicator_id, r.title),
         cell(fmtValue(r.kind, r.value), r.value, r.value ?? ''),
         cell(ci, ci),
         cell(targetText(ind), r.target),
         cell(ragTag(r.rag, r.value), r.rag ? ragWord(r.rag) : '', r.rag === 'red' ? 0 : r.rag === 'amber' ? 1 : r.rag === 'green' ? 2 : 3),
-        cell(changeHtml(r.change, r.improved, r.value, r.previous, r.kind), changeText(r.change, r.improved, r.value, r.previous, r.kind)),
+        cell(changeHtml(r.change, r.improved, r.value, r.previous, r.kind, r.previous_suppressed), changeText(r.change, r.improved, r.value, r.previous, r.kind, r.previous_suppressed)),
         cell(r.rank === null ? '–' : `${r.rank} of ${r.of}`, r.rank === null ? null : `${r.rank} of ${r.of}`, r.rank ?? ''),
         cell(need, r.patients_needed, r.patients_needed ?? ''),
         cell(sparkline(r.trend.map((t) => t.value), `${r.title}: trend over the last ${r.trend.length} months, from ${fmtValue(r.kind, r.trend.find((t) => t.value !== null)?.value)} to ${fmtValue(r.kind, r.value)}`), r.trend.map((t) => (t.value === null ? '' : Math.round(t.value * 100) / 100)).join(' ')),
@@ -53,6 +67,7 @@ export function practicePage(data: DashboardData, code: string, month: string | 
     body: h`<h1>${org.name}, ${monthLabel(periodEnd)}</h1>
 <p class="nhsuk-lede-text">${net ? h`Part of <a href="${orgHref('network', net.code, periodEnd)}">${net.name}</a>. ` : ''}${green} indicators met their target and ${red} did not. "To reach target" is the number of patients needed: the target times the denominator, less the numerator, rounded up.</p>
 ${currentPrincipal.getStore()?.role === 'practice' ? h`<p class="nhsuk-body"><a href="${path}/recall">Recall worklists: patients due and overdue</a></p>` : ''}
+${disclosureNote(data.disclosure)}
 ${tableHtml(table, csvHref(path, table.id, periodEnd))}`,
   };
 }

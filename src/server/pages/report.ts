@@ -8,6 +8,7 @@ import { matrixTable, trendSection } from './common.js';
 import { alertTables } from './network.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableHtml, type Table } from './table.js';
+import { disclosureNote } from './disclosure.js';
 
 export const MOVER_MONTHS = 3;
 export const REPORT_ALERT_ROWS = 15;
@@ -84,6 +85,7 @@ export function reportPage(data: DashboardData, code: string, month: string | un
     body: h`<h1>Monthly feedback report: ${net.name}</h1>
 <p class="nhsuk-lede-text">${monthLabel(periodEnd)}. ${data.collaboration()?.name ?? ''}.</p>
 <h2 class="nhsuk-heading-m">Ratings by practice</h2>
+${disclosureNote(data.disclosure)}
 ${tableHtml(mt, csvHref(path, mt.id, periodEnd))}
 <h2 class="nhsuk-heading-m">Biggest movers</h2>
 ${moversTable.rows.length ? tableHtml(moversTable, csvHref(path, moversTable.id, periodEnd)) : h`<p class="nhsuk-body">No changes to report.</p>`}

@@ -13,6 +13,7 @@ import type { PageModel } from './page.js';
 import { practicePage } from './practice.js';
 import { reportPage } from './report.js';
 import { tableCsv } from './table.js';
+import { aboutDisclosureBody } from './disclosure.js';
 
 /** Only month, format, table and network are accepted on pages; values are checked by the builders. */
 function pageQuery(c: Context): { month?: string; format?: string; table?: string; network?: string } {
@@ -68,6 +69,7 @@ export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
     return respond(c, data, indicatorPage(data, c.req.param('id'), q.month, q.network), q);
   });
   r.route('/evaluate', evaluationRoutes(data));
+  r.get('/about/disclosure', (c) => c.html(layout({ title: 'How small numbers are protected', breadcrumbs: [{ label: data.collaboration()?.name ?? 'Overview', href: '/' }], body: aboutDisclosureBody(data.disclosure) })));
   r.get('/about/alerts', (c) =>
     c.html(
       layout({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULE, suppress, type CountRow } from './disclosure.js';
+import { DEFAULT_RULE, suppress, type CountRow } from './suppress.js';
 
 const row = (key: string, parent: string | null, numerator: number, denominator: number): CountRow => ({ key, parent, numerator, denominator });
 
@@ -20,6 +20,20 @@ function tree(practices: [string, string, number, number][]): CountRow[] {
 function noLoneSuppression(rows: CountRow[], hidden: Set<string>): boolean {
   const parents = new Set(rows.map((r) => r.parent).filter((p): p is string => p !== null));
   return [...parents].every((p) => [p, ...rows.filter((r) => r.parent === p).map((r) => r.key)].filter((k) => hidden.has(k)).length !== 1);
+}
+
+/** Groups whose parent is shown and whose withheld children total (parent − shown children) a count from 1 to 7. */
+function smallRemainders(rows: CountRow[], hidden: Set<string>): string[] {
+  const bad: string[] = [];
+  for (const p of rows.filter((r) => !hidden.has(r.key))) {
+    const kids = rows.filter((r) => r.parent === p.key);
+    if (!kids.some((k) => hidden.has(k.key))) continue;
+    const shown = kids.filter((k) => !hidden.has(k.key));
+    const num = p.numerator! - shown.reduce((s, k) => s + k.numerator!, 0);
+    const den = p.denominator! - shown.reduce((s, k) => s + k.denominator!, 0);
+    if ([num, den, den - num].some((n) => n >= 1 && n <= 7)) bad.push(p.key);
+  }
+  return bad;
 }
 
 describe('disclosure control', () => {
@@ -73,8 +87,24 @@ describe('disclosure control', () => {
       const rows = tree(practices);
       const hidden = suppress(rows, DEFAULT_RULE);
       expect(noLoneSuppression(rows, hidden)).toBe(true);
+      expect(smallRemainders(rows, hidden)).toEqual([]);
       for (const r of rows) if (r.numerator! >= 1 && r.numerator! <= 7) expect(hidden.has(r.key)).toBe(true);
     }
+  });
+
+  it('withholds one more practice when the withheld ones would total a small count', () => {
+    // P1 (3) and P2 (2 of 40; complement 38) would be withheld; N1 less P3 and P4 gives their total, 5: P3 goes too.
+    const rows = tree([
+      ['P1', 'N1', 3, 50],
+      ['P2', 'N1', 2, 40],
+      ['P3', 'N1', 30, 60],
+      ['P4', 'N1', 35, 70],
+      ['P5', 'N2', 25, 70],
+      ['P6', 'N2', 30, 80],
+    ]);
+    const hidden = suppress(rows);
+    expect([...hidden].sort()).toEqual(['P1', 'P2', 'P3']);
+    expect(smallRemainders(rows, hidden)).toEqual([]);
   });
 
   it('is configurable', () => {
