@@ -32,7 +32,8 @@ const maxRequests = Number(opts['max-requests']);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // --- start the server -------------------------------------------------------------------------
-const server = spawn(process.execPath, [join(root, 'bin', 'gpnet.js'), 'serve', '--db', opts.db, '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// --open: the demo store without sign-in, so this measures the API itself (bench/server-load.mjs signs in).
+const server = spawn(process.execPath, [join(root, 'bin', 'gpnet.js'), 'serve', '--db', opts.db, '--port', '0', '--host', '127.0.0.1', '--open'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const base = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (d) => {
