@@ -5,8 +5,10 @@ import { htmlToPdf } from '../../programmes/recall/letters-pdf.js';
 import { lettersHtml } from '../../programmes/recall/letters.js';
 import type { Worklist, WorklistRow } from '../../programmes/recall/worklist.js';
 import { audit, guarded, jsonBody, parseWith, positiveId, singleQuery, today } from './http.js';
-import { BatchRequest, type CountRow, LogRequest, RecallError, type RecallService, SentRequest } from './service.js';
+import { BatchRequest, LogRequest, RecallError, type RecallService, SentRequest } from './service.js';
 import { WORKLIST_PARAMS, WorklistQuery, applyQuery } from './worklist-query.js';
+import { discloseRecallCounts, type DisclosedCountRow, type ProgrammeTotal } from './disclosed-counts.js';
+import { ruleText } from '../disclosure/rule.js';
 
 /**
  * The recall JSON/CSV API (docs/RECALL.md "Server"). Patient-level routes are for the practice
@@ -134,8 +136,12 @@ export function recallApiRoutes(svc: RecallService, options: RecallOptions): Hon
 
 export interface NetworkCounts {
   period_end: string;
+  /** The disclosure rule the counts went through (docs/SECURITY.md); a withheld count is null. */
+  disclosure: string;
   programmes: { id: string; title: string }[];
-  rows: CountRow[];
+  /** The network's list sizes per programme (the practices' sums, disclosed as a group with them). */
+  totals: ProgrammeTotal[];
+  rows: DisclosedCountRow[];
 }
 
 /** Counts for one network, or (for roles that see every organisation) every network. */
@@ -147,5 +153,7 @@ export async function networkCounts(svc: RecallService, network: string | undefi
   if (!org || org.kind !== 'network') throw new RecallError(404, 'not_found', `no network ${network}`);
   const networks = [network];
   const R = svc.periodEnd(month === undefined ? undefined : parseWith(WorklistQuery.shape.month, month, 'month'));
-  return { period_end: R, programmes: svc.programmes().map((p) => ({ id: p.programme.id, title: p.programme.title })), rows: await svc.counts(networks, R) };
+  const programmes = svc.programmes().map((p) => ({ id: p.programme.id, title: p.programme.title }));
+  const disclosed = discloseRecallCounts(network, programmes.map((p) => p.id), await svc.counts(networks, R), svc.data.disclosure);
+  return { period_end: R, disclosure: ruleText(svc.data.disclosure), programmes, totals: disclosed.totals, rows: disclosed.rows };
 }

@@ -1,3 +1,4 @@
+import { disclosureNote, suppressedHtml } from '../pages/disclosure.js';
 import { Hono, type Context } from 'hono';
 import { lettersHtml } from '../../programmes/recall/letters.js';
 import { ADJUSTMENTS, METHODS, OUTCOMES } from '../../programmes/recall/outreach.js';
@@ -266,11 +267,10 @@ function networkPage(svc: RecallService, code: string, counts: Awaited<ReturnTyp
   const net = svc.data.orgs.get(code)!;
   const practices = [...new Set(counts.rows.map((r) => r.practice))];
   const byKey = new Map(counts.rows.map((r) => [`${r.practice}|${r.programme}`, r]));
-  const totals = counts.programmes.map((p) => {
-    const rows = counts.rows.filter((r) => r.programme === p.id);
-    return { ...p, overdue: rows.reduce((a, r) => a + r.overdue, 0), due_soon: rows.reduce((a, r) => a + r.due_soon, 0), defaulters: rows.reduce((a, r) => a + r.defaulters, 0) };
-  });
-  const max = Math.max(1, ...totals.map((t) => t.overdue + t.due_soon));
+  const totalOf = new Map(counts.totals.map((t) => [t.programme, t]));
+  const totals = counts.programmes.map((p) => ({ ...p, overdue: null, due_soon: null, defaulters: null, ...totalOf.get(p.id) }));
+  const max = Math.max(1, ...totals.map((t) => (t.overdue ?? 0) + (t.due_soon ?? 0)));
+  const n = (v: number | null): Raw | number => (v === null ? suppressedHtml() : v);
   const px = (n: number): string => `${Math.round((n / max) * 240)}px`;
   return h`${STYLE}
 <h1>Recall lists in ${net.name}, ${monthLabel(counts.period_end)}</h1>
@@ -280,7 +280,7 @@ function networkPage(svc: RecallService, code: string, counts: Awaited<ReturnTyp
 <caption class="nhsuk-table__caption">${net.name}: patients on each list</caption>
 <thead class="nhsuk-table__head"><tr class="nhsuk-table__row"><th scope="col" class="nhsuk-table__header">Programme</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Overdue</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Due soon</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Defaulters</th><th scope="col" class="nhsuk-table__header">Chart</th></tr></thead>
 <tbody class="nhsuk-table__body">${totals.map(
-    (t) => h`<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">${t.title}</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">${t.overdue}</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">${t.due_soon}</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">${t.defaulters}</td>
+    (t) => h`<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">${t.title}</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">${n(t.overdue)}</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">${n(t.due_soon)}</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">${n(t.defaulters)}</td>
 <td class="nhsuk-table__cell">${t.overdue ? h`<span class="gp-bar" style="width:${px(t.overdue)}" aria-hidden="true"></span>` : ''}${t.due_soon ? h`<span class="gp-bar gp-bar--soon" style="width:${px(t.due_soon)}" aria-hidden="true"></span>` : ''}</td></tr>`,
   )}</tbody></table></div>
 <p class="nhsuk-body-s">Chart: blue, overdue; yellow, due soon.</p>
@@ -291,9 +291,10 @@ function networkPage(svc: RecallService, code: string, counts: Awaited<ReturnTyp
 <tbody class="nhsuk-table__body">${practices.map(
     (pr) => h`<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header"><a href="/practices/${pr}">${byKey.get(`${pr}|${counts.programmes[0]?.id}`)?.practice_name ?? pr}</a></th>${counts.programmes.map((p) => {
       const r = byKey.get(`${pr}|${p.id}`);
-      return h`<td class="nhsuk-table__cell nhsuk-table__cell--numeric gp-nowrap">${r ? `${r.overdue} / ${r.due_soon} / ${r.defaulters}` : '–'}</td>`;
+      return h`<td class="nhsuk-table__cell nhsuk-table__cell--numeric gp-nowrap">${r ? h`${n(r.overdue)} / ${n(r.due_soon)} / ${n(r.defaulters)}` : '–'}</td>`;
     })}</tr>`,
   )}</tbody></table></div>
+${disclosureNote(svc.data.disclosure)}
 <p class="nhsuk-body-s"><a href="/api/recall/counts?network=${code}&amp;month=${counts.period_end.slice(0, 7)}">These counts as JSON</a></p>`;
 }
 
