@@ -1,5 +1,5 @@
 import type { IndicatorDefinition } from '../../indicators/definition.js';
-import { ragFor, valueAndCi } from '../../indicators/results.js';
+import { ragFor, valueAndCi, type ResultRow } from '../../indicators/results.js';
 import type { DisclosureRule } from './rule.js';
 import { suppress, type CountRow } from './suppress.js';
 
@@ -18,17 +18,8 @@ import { suppress, type CountRow } from './suppress.js';
  *   withheld when the denominator rounds to 0.
  * none: the rows as stored.
  */
-export type StoredResult = {
-  indicator_id: string;
+export type StoredResult = Omit<ResultRow, 'org_kind' | 'rag' | 'definition_hash' | 'codelist_versions'> & {
   org_kind: string;
-  org_code: string;
-  period_end: string;
-  numerator: number;
-  denominator: number;
-  value: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  target: number | null;
   rag: string | null;
 };
 
