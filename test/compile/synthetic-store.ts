@@ -199,6 +199,27 @@ export async function buildSyntheticStore(engine: Engine, patients: number, prac
       FROM patient AS p, syn_codes AS s WHERE s.slug = 'mmr_vaccination' AND hash(p.id, 'hasmmr') % 100 < 92
         AND p.birth_date + INTERVAL 400 DAY <= DATE '${LAST_DAY}'`);
   }
+  // The other childhood doses (local GPNET- vaccine codes) and a second MMR: each course given to
+  // most children, each dose a few weeks either side of its schedule age (days after birth).
+  const courses: { slug: string; share: number; doses: number[]; spread: number }[] = [
+    { slug: 'mmr_vaccination', share: 85, doses: [1216], spread: 400 },
+    { slug: 'gpnet_dtap_ipv_hib', share: 93, doses: [56, 84, 112], spread: 60 },
+    { slug: 'gpnet_pcv', share: 90, doses: [56, 112, 365], spread: 90 },
+    { slug: 'gpnet_hib_menc', share: 88, doses: [365], spread: 120 },
+  ];
+  for (const [k, course] of courses.entries()) {
+    const have = await engine.all<{ n: number }>(`SELECT count(*) AS n FROM syn_codes WHERE slug = $1`, [course.slug]);
+    if (!have[0]?.n) continue;
+    await engine.run(
+      `INSERT INTO clinical_event (patient_id, practice, date, code, value)
+      SELECT x.id, 'ZZP001', x.d, s.codes[CAST(hash(x.id, x.i, ${k}, 'vc') % len(s.codes) AS BIGINT) + 1], NULL
+      FROM (SELECT p.id, t.i, CAST(p.birth_date + INTERVAL (list_extract($2::INTEGER[], t.i + 1) + hash(p.id, t.i, ${k}, 'vd') % ${course.spread}) DAY AS DATE) AS d
+            FROM patient AS p, range(0, ${course.doses.length}) AS t(i)
+            WHERE hash(p.id, ${k}, 'course') % 100 < ${course.share}) AS x, syn_codes AS s
+      WHERE s.slug = $1 AND x.d <= DATE '${LAST_DAY}'`,
+      [course.slug, `[${course.doses.join(',')}]`],
+    );
+  }
   // Noise: codes in no codelist.
   await engine.run(`INSERT INTO clinical_event (patient_id, practice, date, code, value)
     SELECT p.id, 'ZZP001', CAST(greatest(p.birth_date, DATE '2000-01-01') + INTERVAL (hash(p.id, t.i, 'nd') % 9000) DAY AS DATE),

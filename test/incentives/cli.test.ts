@@ -78,11 +78,11 @@ describe('gpnet incentives calculate (the shipped childhood immunisation scheme)
     const bad = join(work, 'bad.yaml');
     writeFileSync(
       bad,
-      ['id: bad', 'title: Bad', 'years: 2009', 'pot: { per_network: 100 }', 'advance: { share: 50%, paid: year_start }', 'performance:', '  share: 50%', '  components:', '    - { id: x, indicator: mmr2-by-5, weight: 100%, rule: { type: all_or_nothing, target: 95 } }'].join('\n'),
+      ['id: bad', 'title: Bad', 'years: 2009', 'pot: { per_network: 100 }', 'advance: { share: 50%, paid: year_start }', 'performance:', '  share: 50%', '  components:', '    - { id: x, indicator: mmr3-by-7, weight: 100%, rule: { type: all_or_nothing, target: 95 } }'].join('\n'),
     );
     const err = await runCalculate({ db, scheme: bad, year: 2009, format: 'md', catalogue }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toContain(`${bad} line 9: performance.components.0.indicator: unknown indicator "mmr2-by-5"`);
+    expect((err as Error).message).toContain(`${bad} line 9: performance.components.0.indicator: unknown indicator "mmr3-by-7"`);
   });
 
   it('projects "at current trajectory" from the command', async () => {
