@@ -14,6 +14,8 @@ import { practicePage } from './practice.js';
 import { reportPage } from './report.js';
 import { tableCsv } from './table.js';
 import { aboutDisclosureBody } from './disclosure.js';
+import { PageCache } from './page-cache.js';
+import { currentPrincipal } from '../auth/render-tickets.js';
 
 /** Only month, format, table and network are accepted on pages; values are checked by the builders. */
 function pageQuery(c: Context): { month?: string; format?: string; table?: string; network?: string } {
@@ -40,18 +42,30 @@ function respond(c: Context, data: DashboardData, page: PageModel, q: { format?:
 
 export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
   const r = new Hono();
-  r.get('/', (c) => {
-    const q = pageQuery(c);
-    return respond(c, data, overviewPage(data, q.month), q);
-  });
-  r.get('/networks/:code', (c) => {
-    const q = pageQuery(c);
-    return respond(c, data, networkPage(data, c.req.param('code'), q.month, { pdf: options.renderPdf !== undefined }), q);
-  });
-  r.get('/networks/:code/report', (c) => {
-    const q = pageQuery(c);
-    return respond(c, data, reportPage(data, c.req.param('code'), q.month), q);
-  });
+  // Rendered pages by role, path and query (see page-cache.ts: the results never change while served).
+  const cache = new PageCache();
+  const cached = (c: Context, render: () => Response): Promise<Response> => {
+    const url = new URL(c.req.url);
+    return cache.serve(`${currentPrincipal.getStore()?.role ?? ''} ${url.pathname}${url.search}`, render);
+  };
+  r.get('/', (c) =>
+    cached(c, () => {
+      const q = pageQuery(c);
+      return respond(c, data, overviewPage(data, q.month), q);
+    }),
+  );
+  r.get('/networks/:code', (c) =>
+    cached(c, () => {
+      const q = pageQuery(c);
+      return respond(c, data, networkPage(data, c.req.param('code'), q.month, { pdf: options.renderPdf !== undefined }), q);
+    }),
+  );
+  r.get('/networks/:code/report', (c) =>
+    cached(c, () => {
+      const q = pageQuery(c);
+      return respond(c, data, reportPage(data, c.req.param('code'), q.month), q);
+    }),
+  );
   r.get('/networks/:code/report.pdf', async (c) => {
     const q = pageQuery(c);
     // Validate first (404/400 before starting a browser).
@@ -60,14 +74,18 @@ export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
     const pdf = await options.renderPdf(`/networks/${encodeURIComponent(c.req.param('code'))}/report?month=${page.periodEnd!.slice(0, 7)}`);
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="report-${c.req.param('code')}-${page.periodEnd!.slice(0, 7)}.pdf"` });
   });
-  r.get('/practices/:code', (c) => {
-    const q = pageQuery(c);
-    return respond(c, data, practicePage(data, c.req.param('code'), q.month), q);
-  });
-  r.get('/indicators/:id', (c) => {
-    const q = pageQuery(c);
-    return respond(c, data, indicatorPage(data, c.req.param('id'), q.month, q.network), q);
-  });
+  r.get('/practices/:code', (c) =>
+    cached(c, () => {
+      const q = pageQuery(c);
+      return respond(c, data, practicePage(data, c.req.param('code'), q.month), q);
+    }),
+  );
+  r.get('/indicators/:id', (c) =>
+    cached(c, () => {
+      const q = pageQuery(c);
+      return respond(c, data, indicatorPage(data, c.req.param('id'), q.month, q.network), q);
+    }),
+  );
   r.route('/evaluate', evaluationRoutes(data));
   r.get('/about/disclosure', (c) => c.html(layout({ title: 'How small numbers are protected', breadcrumbs: [{ label: data.collaboration()?.name ?? 'Overview', href: '/' }], body: aboutDisclosureBody(data.disclosure) })));
   r.get('/about/alerts', (c) =>
