@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { OrgRecord } from '../api/dashboard-data.js';
 import type { Engine } from '../../store/engine.js';
 import { appendAudit, auditCsv, readAudit } from './audit.js';
-import { OPEN_BANNER, signInPage, userBar, withBar } from './pages.js';
+import { OPEN_BANNER, signInPage, userBar, withBarBytes } from './pages.js';
 import type { Principal } from './roles.js';
 import { decide, findScope, type RouteScope } from './scope.js';
 import { currentPrincipal, type RenderTickets } from './render-tickets.js';
@@ -234,7 +234,7 @@ async function decorate(res: Response, bar: string): Promise<Response> {
   if (!(res.headers.get('content-type') ?? '').startsWith('text/html')) return res;
   const headers = new Headers(res.headers);
   headers.delete('content-length');
-  return new Response(withBar(await res.text(), bar), { status: res.status, headers });
+  return new Response(withBarBytes(new Uint8Array(await res.arrayBuffer()), bar), { status: res.status, headers });
 }
 
 /**

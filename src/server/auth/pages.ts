@@ -23,9 +23,35 @@ export function userBar(username: string, role: string, csrfToken: string): stri
 }
 
 /** Inserts `bar` straight after the opening body tag (and after a skip link, which stays the first tab stop). */
-export function withBar(html: string, bar: string): string {
+/** Where the bar goes: after the opening body tag and its skip link; -1 when the page has no body tag. */
+export function barPosition(html: string): number {
   const m = /<body[^>]*>(\s*<a [^>]*skip-link[^>]*>[\s\S]*?<\/a>)?/i.exec(html);
-  if (!m) return html;
-  const at = m.index + m[0].length;
-  return html.slice(0, at) + bar + html.slice(at);
+  return m ? m.index + m[0].length : -1;
+}
+
+export function withBar(html: string, bar: string): string {
+  const at = barPosition(html);
+  return at < 0 ? html : html.slice(0, at) + bar + html.slice(at);
+}
+
+const utf8 = new TextEncoder();
+/** Bytes of the page's start searched for the body tag (pages put it well within this). */
+const HEAD_BYTES = 16 * 1024;
+
+/**
+ * withBar on an encoded page, without decoding the whole of it: a network page is ~2 MB, and
+ * decoding and re-encoding it for every request cost more than rendering it from the page cache.
+ */
+export function withBarBytes(page: Uint8Array, bar: string): Uint8Array {
+  const head = new TextDecoder().decode(page.subarray(0, HEAD_BYTES));
+  const at = barPosition(head);
+  // Not found in the start (or the match might run past it): the slow way, on the whole page.
+  if (at < 0 || (page.byteLength > HEAD_BYTES && at > head.length - 1024)) return utf8.encode(withBar(new TextDecoder().decode(page), bar));
+  const cut = utf8.encode(head.slice(0, at)).byteLength;
+  const inserted = utf8.encode(bar);
+  const out = new Uint8Array(page.byteLength + inserted.byteLength);
+  out.set(page.subarray(0, cut), 0);
+  out.set(inserted, cut);
+  out.set(page.subarray(cut), cut + inserted.byteLength);
+  return out;
 }
