@@ -172,6 +172,8 @@ describe('recall in a browser', () => {
     await signIn('net1');
     expect(page.url()).toContain(`/networks/${NETWORK}`);
     await page.getByRole('link', { name: /Recall lists/ }).click();
+    // A first count may show its progress ("Counting recall lists in …") and reload itself when done.
+    await page.waitForFunction("/^Recall lists in /.test(document.querySelector('h1')?.textContent ?? '')", undefined, { timeout: 60_000 });
     await expect(page.locator('h1').textContent()).resolves.toMatch(/^Recall lists in /);
     const html = await page.content();
     expect(html).not.toMatch(/Test Patient|nhs_number|07700 900/);

@@ -5,7 +5,7 @@ import { htmlToPdf } from '../../programmes/recall/letters-pdf.js';
 import { lettersHtml } from '../../programmes/recall/letters.js';
 import type { Worklist, WorklistRow } from '../../programmes/recall/worklist.js';
 import { audit, guarded, jsonBody, parseWith, positiveId, singleQuery, today } from './http.js';
-import { BatchRequest, LogRequest, RecallError, type RecallService, SentRequest } from './service.js';
+import { BatchRequest, type CountJob, type CountRow, LogRequest, RecallError, type RecallService, SentRequest } from './service.js';
 import { WORKLIST_PARAMS, WorklistQuery, applyQuery } from './worklist-query.js';
 import { discloseRecallCounts, type DisclosedCountRow, type ProgrammeTotal } from './disclosed-counts.js';
 import { ruleText } from '../disclosure/rule.js';
@@ -144,16 +144,26 @@ export interface NetworkCounts {
   rows: DisclosedCountRow[];
 }
 
-/** Counts for one network, or (for roles that see every organisation) every network. */
+/** Counts for one network (roles that see every organisation may name any). */
 export async function networkCounts(svc: RecallService, network: string | undefined, month: string | undefined): Promise<NetworkCounts> {
+  const { R, job } = startNetworkCounts(svc, network, month);
+  return disclosedCounts(svc, network!, R, await job.result);
+}
+
+/** Checks the request and starts (or joins) the network's count for the month. */
+export function startNetworkCounts(svc: RecallService, network: string | undefined, month: string | undefined): { R: string; job: CountJob } {
   // One network at a time (commissioners, evaluators and admins may name any): every count
   // rests on each practice's worklist, which costs tens of milliseconds per practice and programme.
   if (network === undefined) throw new RecallError(400, 'bad_request', 'network is required (one network at a time)');
   const org = svc.data.orgs.get(network);
   if (!org || org.kind !== 'network') throw new RecallError(404, 'not_found', `no network ${network}`);
-  const networks = [network];
   const R = svc.periodEnd(month === undefined ? undefined : parseWith(WorklistQuery.shape.month, month, 'month'));
+  return { R, job: svc.countJob(network, R) };
+}
+
+/** The finished count as answered: through the server's disclosure rule. */
+export function disclosedCounts(svc: RecallService, network: string, R: string, rows: readonly CountRow[]): NetworkCounts {
   const programmes = svc.programmes().map((p) => ({ id: p.programme.id, title: p.programme.title }));
-  const disclosed = discloseRecallCounts(network, programmes.map((p) => p.id), await svc.counts(networks, R), svc.data.disclosure);
+  const disclosed = discloseRecallCounts(network, programmes.map((p) => p.id), rows, svc.data.disclosure);
   return { period_end: R, disclosure: ruleText(svc.data.disclosure), programmes, totals: disclosed.totals, rows: disclosed.rows };
 }

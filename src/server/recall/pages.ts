@@ -8,9 +8,9 @@ import { monthLabel } from '../pages/format.js';
 import { h, type Html, type Raw } from '../pages/html.js';
 import { layout, type Crumb } from '../pages/layout.js';
 import type { RecallOptions } from './api.js';
-import { filteredWorklist, networkCounts } from './api.js';
+import { disclosedCounts, filteredWorklist, startNetworkCounts, type NetworkCounts } from './api.js';
 import { audit, guarded, parseWith, positiveId, singleQuery, today } from './http.js';
-import { type BatchDetail, BatchRequest, LogRequest, RecallError, type RecallService, SentRequest } from './service.js';
+import { type BatchDetail, BatchRequest, type CountJob, LogRequest, RecallError, type RecallService, SentRequest } from './service.js';
 import { SORTS, type Sort, WORKLIST_PARAMS, type WorklistQuery } from './worklist-query.js';
 
 /**
@@ -263,7 +263,7 @@ ${b.sent_on
   return c.html(layout({ title: `Batch ${b.id} – recall`, breadcrumbs: [...practiceCrumbs(svc, b.practice), { label: 'Recall', href: `${base}?programme=${b.programme}` }], body }));
 }
 
-function networkPage(svc: RecallService, code: string, counts: Awaited<ReturnType<typeof networkCounts>>): Raw {
+function networkPage(svc: RecallService, code: string, counts: NetworkCounts): Raw {
   const net = svc.data.orgs.get(code)!;
   const practices = [...new Set(counts.rows.map((r) => r.practice))];
   const byKey = new Map(counts.rows.map((r) => [`${r.practice}|${r.programme}`, r]));
@@ -296,6 +296,20 @@ function networkPage(svc: RecallService, code: string, counts: Awaited<ReturnTyp
   )}</tbody></table></div>
 ${disclosureNote(svc.data.disclosure)}
 <p class="nhsuk-body-s"><a href="/api/recall/counts?network=${code}&amp;month=${counts.period_end.slice(0, 7)}">These counts as JSON</a></p>`;
+}
+
+/** How long the network page waits for a count before showing its progress instead. */
+const COUNT_WAIT_MS = 1500;
+
+function countingPage(networkName: string, job: CountJob, path: string, month: string | undefined): Raw {
+  const done = Math.max(0, job.started - 1);
+  return h`<h1>Counting recall lists in ${networkName}</h1>
+<p class="nhsuk-lede-text">Every practice's lists are being counted for this month. This takes a little while the first time; the page will show the counts when they are ready.</p>
+<label class="nhsuk-label" for="count-progress">${done} of ${job.total} programmes counted</label>
+<progress id="count-progress" max="${job.total}" value="${done}">${done} of ${job.total}</progress>
+<form method="get" action="${path}">${month === undefined ? '' : h`<input type="hidden" name="month" value="${month}">`}
+<button class="nhsuk-button nhsuk-button--secondary" type="submit">Check again</button></form>
+<script>setTimeout(function () { location.reload(); }, 2000);</script>`;
 }
 
 export function recallPageRoutes(svc: RecallService, options: RecallOptions): Hono {
@@ -419,8 +433,20 @@ export function recallPageRoutes(svc: RecallService, options: RecallOptions): Ho
       code(c),
       async () => {
         const q = singleQuery(c, ['month']);
-        const counts = await networkCounts(svc, code(c), q.month);
+        const { R, job } = startNetworkCounts(svc, code(c), q.month);
         const net = svc.data.orgs.get(code(c))!;
+        // A first count on a large store takes a while: after a short wait, show its progress.
+        const rows = job.rows ?? (await Promise.race([job.result, new Promise<null>((resolve) => setTimeout(() => resolve(null), COUNT_WAIT_MS))]));
+        if (rows === null) {
+          return c.html(
+            layout({
+              title: `Counting recall lists – ${net.name}`,
+              breadcrumbs: [{ label: svc.data.collaboration()?.name ?? 'Overview', href: '/' }, { label: net.name, href: `/networks/${encodeURIComponent(net.code)}` }],
+              body: countingPage(net.name, job, c.req.path, q.month),
+            }),
+          );
+        }
+        const counts = disclosedCounts(svc, code(c), R, rows);
         return c.html(
           layout({
             title: `Recall lists – ${net.name}`,

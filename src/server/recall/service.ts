@@ -93,6 +93,8 @@ export class RecallService {
   private lib: RecallLibrary | null = null;
   /** Lists by practice|programme|month; dropped on this server's writes for the practice and after CACHE_MS (other servers sharing a PostgreSQL store). */
   private readonly cache = new Map<string, { at: number; list: Promise<Worklist> }>();
+  /** Network counts by network|month, in progress or done (see countJob). */
+  private readonly countJobs = new Map<string, CountJob>();
 
   constructor(
     readonly engine: Engine,
@@ -276,10 +278,11 @@ export class RecallService {
    * The indicator's patient statuses are computed once per programme for every practice (one
    * SQL run) and handed to each practice's worklist.
    */
-  async counts(networks: readonly string[], periodEnd: string): Promise<CountRow[]> {
+  async counts(networks: readonly string[], periodEnd: string, onProgramme?: () => void): Promise<CountRow[]> {
     const practices = networks.flatMap((net) => this.data.children(net).filter((o) => o.kind === 'practice'));
     const out: CountRow[] = [];
     for (const p of this.programmes()) {
+      onProgramme?.();
       const id = p.programme.id;
       const fresh = (code: string): boolean => Date.now() - (this.cache.get(`${code}|${id}|${periodEnd}`)?.at ?? -Infinity) < CACHE_MS;
       const cold = practices.filter((pr) => !fresh(pr.code));
@@ -306,4 +309,40 @@ export class RecallService {
     }
     return out.sort((a, b) => a.practice.localeCompare(b.practice) || a.programme.localeCompare(b.programme));
   }
+
+  /**
+   * Counting a network's lists for a month, started once and shared by every request that asks
+   * meanwhile; a finished count is reused for CACHE_MS, like the worklists it rests on. On a large
+   * store the first count takes seconds (every practice's worklists are built), so the page shows
+   * the job's progress instead of waiting (src/server/recall/pages.ts).
+   */
+  countJob(network: string, periodEnd: string): CountJob {
+    const key = `${network}|${periodEnd}`;
+    const known = this.countJobs.get(key);
+    if (known && (known.rows === null || Date.now() - known.finishedAt < CACHE_MS)) return known;
+    const job: CountJob = { total: this.programmes().length, started: 0, rows: null, finishedAt: 0, result: Promise.resolve([]) };
+    job.result = this.counts([network], periodEnd, () => (job.started += 1)).then(
+      (rows) => {
+        job.rows = rows;
+        job.finishedAt = Date.now();
+        return rows;
+      },
+      (err: unknown) => {
+        this.countJobs.delete(key);
+        throw err;
+      },
+    );
+    job.result.catch(() => undefined); // a failure is answered to whoever awaits it
+    this.countJobs.set(key, job);
+    return job;
+  }
+}
+
+/** A network's count in progress (or done): programmes started of total, then the rows. */
+export interface CountJob {
+  total: number;
+  started: number;
+  rows: CountRow[] | null;
+  finishedAt: number;
+  result: Promise<CountRow[]>;
 }
