@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoAxeViolations } from '../web/axe.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/server/pdf.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { addUser } from '../../src/server/auth/users.js';
@@ -17,7 +18,6 @@ import { parseCsv } from '../../src/util/csv.js';
 import { ROOT, buildDemoStore } from '../web/helpers.js';
 
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const PASSWORD = 'correct horse battery staple';
 const PRACTICE = 'SYNP01';
 const NETWORK = 'SYNN1';
@@ -51,14 +51,8 @@ afterAll(async () => {
 
 declare const document: unknown;
 
-async function axe(name: string): Promise<void> {
-  await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate(async () => {
-    const w = globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } };
-    const r = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map((v) => ({ id: v.id, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  })) as { id: string; targets: string[] }[];
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+function axe(name: string): Promise<void> {
+  return expectNoAxeViolations(page, name);
 }
 
 async function shot(name: string, fullPage = false): Promise<void> {

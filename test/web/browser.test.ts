@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoAxeViolations } from './axe.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/server/pdf.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { DuckDBEngine } from '../../src/store/duckdb/duckdb-engine.js';
@@ -11,7 +12,6 @@ import { parseCsv } from '../../src/util/csv.js';
 import { ROOT, buildDemoStore, gpnet } from './helpers.js';
 
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 let dir = '';
 let db = '';
 let engine: Engine;
@@ -39,14 +39,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function axe(name: string): Promise<void> {
-  await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate(async () => {
-    const w = globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } };
-    const r = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map((v) => ({ id: v.id, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  })) as { id: string; targets: string[] }[];
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+function axe(name: string): Promise<void> {
+  return expectNoAxeViolations(page, name);
 }
 
 async function shot(name: string): Promise<void> {

@@ -6,6 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateReport, studyReport } from '../../src/cli/commands/evaluate.js';
 import type { EvaluationReport } from '../../src/programmes/evaluation/index.js';
+import { expectNoAxeViolations } from './axe.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/server/pdf.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { parseDisclosure } from '../../src/server/disclosure/rule.js';
@@ -279,15 +280,7 @@ describe('evaluation page in a browser (chromium)', () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const shots = join(ROOT, 'test-output', 'screenshots');
     mkdirSync(shots, { recursive: true });
-    const axe = async (name: string): Promise<void> => {
-      await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
-      const violations = await page.evaluate(async () => {
-        const w = globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> }; document: unknown };
-        const r = await w.axe.run(w.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-        return r.violations.map((v) => ({ id: v.id, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-      });
-      expect({ page: name, violations }).toEqual({ page: name, violations: [] });
-    };
+    const axe = (name: string): Promise<void> => expectNoAxeViolations(page, name);
     await page.goto(`${server.url}/evaluate?indicator=dm-care-plan&org=SYNC&intervention=2009-10..2010-04&comparator=SYNB-ENG`);
     await page.screenshot({ path: join(shots, 'evaluation.png'), fullPage: true });
     await page.locator('figure').screenshot({ path: join(shots, 'evaluation-chart.png') });

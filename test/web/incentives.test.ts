@@ -10,6 +10,7 @@ import type { Calculation } from '../../src/programmes/incentives/calculation-ty
 import { formatPounds, parseMoney } from '../../src/programmes/incentives/money.js';
 import { shippedSchemeFiles } from '../../src/server/api/incentives.js';
 import { poundsCsv } from '../../src/server/pages/incentives.js';
+import { expectNoAxeViolations } from './axe.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/server/pdf.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { discloseCalculation } from '../../src/server/disclosure/incentives.js';
@@ -25,7 +26,6 @@ const PUBLISHED: Record<string, bigint> = {
   copd: 300_000n * 100n,
 };
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const FILES = shippedSchemeFiles();
 
 let dir = '';
@@ -189,15 +189,7 @@ describe('incentive payment statements', () => {
   it('in a browser: axe finds no WCAG 2.2 A/AA violations on index, summary and statements; screenshots', async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const page: Page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    const axe = async (name: string): Promise<void> => {
-      await page.addScriptTag({ path: AXE });
-      const violations = await page.evaluate(async () => {
-        const w = globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } };
-        const r = await w.axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-        return r.violations.map((v) => ({ id: v.id, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-      });
-      expect({ page: name, violations }).toEqual({ page: name, violations: [] });
-    };
+    const axe = (name: string): Promise<void> => expectNoAxeViolations(page, name);
     const visit = async (name: string, path: string, full = false): Promise<void> => {
       const r = await page.goto(`${server.url}${path}`);
       expect(r?.status()).toBe(200);
