@@ -217,6 +217,17 @@ describe('a server killed (SIGKILL) in the middle of an import', () => {
     expect(clean.added['rejected_row']).toBeGreaterThan(250);
   }, 120_000);
 
+  /** After the kills: a fresh server imports the same upload as one clean batch. */
+  const importsCleanly = async (store: Store): Promise<void> => {
+    const server = await startChild(store);
+    try {
+      const s = await signIn(server.url);
+      expect(await upload(server.url, s, BIG)).toMatchObject({ status: 200, body: { status: 'imported', totals: clean.totals } });
+    } finally {
+      await stopChild(server);
+    }
+  };
+
   it('on DuckDB: leaves the batch fully absent or fully present at each kill moment, then imports cleanly', async () => {
     const db = join(work, 'store.duckdb');
     const before = await prepareStore({ db });
@@ -241,14 +252,7 @@ describe('a server killed (SIGKILL) in the middle of an import', () => {
     // Killed inside the transaction, the batch must be absent (a commit cannot have happened).
     expect(outcomes).toEqual(['reading: absent', 'checking: absent']);
 
-    const server = await startChild({ db });
-    try {
-      const s = await signIn(server.url);
-      const ok = await upload(server.url, s, BIG);
-      expect(ok).toMatchObject({ status: 200, body: { status: 'imported', totals: clean.totals } });
-    } finally {
-      await stopChild(server);
-    }
+    await importsCleanly({ db });
     const engine = await DuckDBEngine.open(db);
     try {
       expect(await counts(engine)).toEqual(add(before, clean.added));
@@ -298,14 +302,7 @@ describe('a server killed (SIGKILL) in the middle of an import', () => {
       }
       expect(outcomes).toEqual(['checking: absent', 'writing: absent']);
 
-      const server = await startChild({ pg });
-      try {
-        const s = await signIn(server.url);
-        const ok = await upload(server.url, s, BIG);
-        expect(ok).toMatchObject({ status: 200, body: { status: 'imported', totals: clean.totals } });
-      } finally {
-        await stopChild(server);
-      }
+      await importsCleanly({ pg });
       expect(await counts(monitor)).toEqual(add(before, clean.added));
     } finally {
       await monitor.close();
