@@ -10,10 +10,11 @@ import { loadCodelists } from '../../codelists/load.js';
 import { loadIndicators } from '../../indicators/load.js';
 import { calculateScheme } from '../../programmes/incentives/calculate.js';
 import { envelopeYear, isEnvelopeFile, loadEnvelope } from '../../programmes/incentives/envelope.js';
-import { calculationMarkdown, changesMarkdown, envelopeMarkdown, projectionMarkdown, versionsMarkdown } from '../../programmes/incentives/format.js';
+import { calculationMarkdown, changesMarkdown, envelopeMarkdown, projectionMarkdown, summaryMarkdown, versionsMarkdown } from '../../programmes/incentives/format.js';
 import { SchemeError, catalogueOf, checkYear, loadScheme, type IndicatorCatalogue } from '../../programmes/incentives/load-scheme.js';
 import { projectScheme } from '../../programmes/incentives/projection.js';
 import { IncentiveDataError } from '../../programmes/incentives/store-reads.js';
+import { summariseScheme } from '../../programmes/incentives/summary.js';
 import { compareStoredVersions, listVersions, storeCalculation } from '../../programmes/incentives/versions.js';
 import type { Engine } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
@@ -31,6 +32,7 @@ function storeArgs(o: StoreOptions): StoreOptions {
  *   calculate --db --scheme --year    calculate, store as a version, show the change from the last
  *   project --db --scheme --year      "at current trajectory you will earn £X of £Y"
  *   versions --db --scheme --year     list stored versions, or compare two
+ *   summary --db --scheme             the scheme over its whole life: lifetime pot, paid, unearned, clawed back
  *   envelope --file [--year] [--db]   how a yearly envelope is used by its schemes
  *   statement --db --scheme --year (--network CODE | --all) --out FILE.pdf
  *                                     a network's payment statement (or the commissioner summary) as PDF
@@ -127,6 +129,26 @@ export async function runProject(args: ProjectArgs): Promise<string> {
         ...(args.months ? { months: args.months } : {}),
       });
       return args.format === 'md' ? projectionMarkdown(p) : `${JSON.stringify(p, null, 2)}\n`;
+    });
+  });
+}
+
+export interface SummaryArgs {
+  db?: string;
+  pg?: string;
+  scheme: string;
+  format: Format;
+  catalogue?: IndicatorCatalogue;
+}
+
+/** What `gpnet incentives summary` prints: every year of the scheme calculated (dry runs) and summed. */
+export async function runSummary(args: SummaryArgs): Promise<string> {
+  return userErrors(async () => {
+    const catalogue = args.catalogue ?? defaultCatalogue();
+    const scheme = loadScheme(args.scheme, catalogue);
+    return withStore(args, async (engine) => {
+      const s = await summariseScheme(engine, scheme, catalogue);
+      return args.format === 'md' ? summaryMarkdown(s) : `${JSON.stringify(s, null, 2)}\n`;
     });
   });
 }
@@ -275,6 +297,18 @@ export function register(program: Command): void {
           return format === 'md' ? versionsMarkdown(scheme.id, year, versions) : `${JSON.stringify(versions, null, 2)}\n`;
         });
       });
+      process.stdout.write(out);
+    });
+
+  inc
+    .command('summary')
+    .description("a scheme over its whole life: the lifetime pot, and what every year paid, left unearned and clawed back (dry runs, nothing stored)")
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
+    .requiredOption('--scheme <file>', 'the scheme YAML file')
+    .option('--format <format>', 'json or md', 'md')
+    .action(async (opts: StoreOptions & { scheme: string; format: string }) => {
+      const out = await runSummary({ ...storeArgs(opts), scheme: opts.scheme, format: parseFormat(opts.format) });
       process.stdout.write(out);
     });
 
