@@ -43,13 +43,10 @@ export async function networkPots(engine: Engine, scheme: Scheme, year: number, 
   }
   const split = pot.split;
   const total = penceToNumber(stated);
-  const withSizes = (sizes: readonly bigint[]): NetworkPot[] => {
-    const parts = allocate(stated, sizes);
-    return networks.map((n, i) => ({ ...n, pot: parts[i] as Pence, splitSize: Number(sizes[i]) }));
-  };
+  const withSizes = (sizes: readonly bigint[]): NetworkPot[] => splitYearPot(scheme, year, networks, sizes);
   if (split.by === 'equal') {
     return {
-      networks: withSizes(networks.map(() => 1n)).map((n) => ({ ...n, splitSize: null })),
+      networks: splitYearPot(scheme, year, networks, null),
       description: { basis: 'equal', total_pence: total, ...lifetime },
       results: [],
       listSizes: [],
@@ -97,6 +94,23 @@ export async function networkPots(engine: Engine, scheme: Scheme, year: number, 
     listSizes: [],
     warnings: [],
   };
+}
+
+/**
+ * Each network's pot for the year, given the sizes the pot is split by (null for a per-network
+ * pot or an equal split). Pure: the parts add up exactly to the year's pot (largest remainder).
+ */
+export function splitYearPot(scheme: Scheme, year: number, networks: readonly Network[], sizes: readonly bigint[] | null): NetworkPot[] {
+  const stated = statedPotForYear(scheme, year);
+  if (scheme.pot.kind === 'per_network') return networks.map((n) => ({ ...n, pot: stated, splitSize: null }));
+  if (sizes === null) {
+    if (scheme.pot.split.by !== 'equal') throw new Error(`a ${scheme.pot.split.by} split needs the networks' sizes`);
+    const parts = allocate(stated, networks.map(() => 1n));
+    return networks.map((n, i) => ({ ...n, pot: parts[i] as Pence, splitSize: null }));
+  }
+  if (sizes.length !== networks.length) throw new Error('one size per network is needed');
+  const parts = allocate(stated, sizes);
+  return networks.map((n, i) => ({ ...n, pot: parts[i] as Pence, splitSize: Number(sizes[i]) }));
 }
 
 /** The lifetime side of a year's pot description: what the pot covers, the lifetime pot, and what is left of it after this year. */
