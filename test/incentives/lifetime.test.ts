@@ -168,6 +168,10 @@ describe('gpnet incentives summary', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Lifetime pot £112,000.00 (the scheme file states £112,000.00 for the scheme\'s whole life). Paid £91,000.00; not earned £21,000.00; clawed back £0.00.');
     expect(r.stdout).toContain('| 2010/11 | £56,000.00 | £28,000.00 | £24,500.00 of £28,000.00 | £3,500.00 | £0.00 | £52,500.00 | £0.00 |');
+    const check = spawnSync(process.execPath, [join(root, 'bin', 'gpnet.js'), 'incentives', 'check', join(schemes, 'type-2-diabetes.yaml'), join(schemes, 'copd.yaml')], { encoding: 'utf8' });
+    expect(check.status).toBe(0);
+    expect(check.stdout).toContain('type-2-diabetes, 2009–2011, 4 component(s), lifetime pot £1,700,000.00 (2009 £566,666.67, 2010 £566,666.67, 2011 £566,666.66)');
+    expect(check.stdout).toContain('copd, 2010–2012, 2 component(s), £300,000.00 a year, lifetime pot £900,000.00');
     const bad = spawnSync(process.execPath, [join(root, 'bin', 'gpnet.js'), 'incentives', 'summary', '--db', db, '--scheme', join(schemes, 'copd.yaml'), '--format', 'csv'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--format must be json or md/);

@@ -12,6 +12,8 @@ import { calculateScheme } from '../../programmes/incentives/calculate.js';
 import { envelopeYear, isEnvelopeFile, loadEnvelope } from '../../programmes/incentives/envelope.js';
 import { calculationMarkdown, changesMarkdown, envelopeMarkdown, projectionMarkdown, summaryMarkdown, versionsMarkdown } from '../../programmes/incentives/format.js';
 import { SchemeError, catalogueOf, checkYear, loadScheme, type IndicatorCatalogue } from '../../programmes/incentives/load-scheme.js';
+import { formatPounds } from '../../programmes/incentives/money.js';
+import type { Scheme } from '../../programmes/incentives/scheme.js';
 import { projectScheme } from '../../programmes/incentives/projection.js';
 import { IncentiveDataError } from '../../programmes/incentives/store-reads.js';
 import { summariseScheme } from '../../programmes/incentives/summary.js';
@@ -208,6 +210,15 @@ export async function runStatement(args: StatementArgs): Promise<{ bytes: number
   });
 }
 
+/** "lifetime pot £112,000.00 (2009 £56,000.00, 2010 £56,000.00)" or "£300,000.00 a year, lifetime pot £900,000.00". */
+function potSummary(s: Scheme): string {
+  const each = s.pot.kind === 'per_network' ? ' per network' : '';
+  const stated = formatPounds(s.pot.kind === 'per_network' ? s.pot.perNetwork : s.pot.total);
+  const years = s.years.to - s.years.from + 1;
+  if (s.pot.per === 'year') return `${stated}${each} a year, lifetime pot ${formatPounds((s.pot.kind === 'per_network' ? s.pot.perNetwork : s.pot.total) * BigInt(years))}${each}`;
+  return `lifetime pot ${stated}${each} (${[...(s.pot.byYear ?? [])].map(([y, p]) => `${y} ${formatPounds(p)}`).join(', ')})`;
+}
+
 export function register(program: Command): void {
   const inc = program.command('incentives').description('network incentive schemes: check, calculate, project (docs/INCENTIVES.md)');
 
@@ -226,7 +237,7 @@ export function register(program: Command): void {
           }
           const s = loadScheme(f, catalogue);
           process.stdout.write(
-            `${f}: ok — ${s.id}, ${s.years.from === s.years.to ? s.years.from : `${s.years.from}–${s.years.to}`}, ${s.performance.components.length} component(s)\n`,
+            `${f}: ok — ${s.id}, ${s.years.from === s.years.to ? s.years.from : `${s.years.from}–${s.years.to}`}, ${s.performance.components.length} component(s), ${potSummary(s)}\n`,
           );
         }
       });
