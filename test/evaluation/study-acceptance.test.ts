@@ -124,9 +124,11 @@ describe('costs', () => {
       }
       expect(p.costs.total_pence).toBe(p.costs.schemes.reduce((a, s) => a + s.total_pence, 0));
     }
-    // Childhood immunisation: £112,000 a year, half in advance.
+    // Childhood immunisation: £112,000 over the scheme's two years (a lifetime pot), £56,000 a year, half in advance;
+    // so the programme's incentive cost cannot pass £112,000.
     const mmr = report.programmes[0]!.costs;
-    expect(mmr.schemes.map((s) => s.advance_pence)).toEqual([5_600_000, 5_600_000]);
+    expect(mmr.schemes.map((s) => s.advance_pence)).toEqual([2_800_000, 2_800_000]);
+    expect(mmr.incentive_pence).toBeLessThanOrEqual(11_200_000);
     expect(report.programmes[3]!.costs.complete).toBe(false);
   });
 
@@ -149,7 +151,8 @@ describe('the report', () => {
     expect(md).toContain('| KPI | Start: study / gpnet | End: study / gpnet | Target met (end) | Step vs Rest of London (P) |');
     expect(md).toMatch(/\| Children aged 2 who had their first MMR[^\n]*\| 80 \/ \d+\.\d \(2009-09\) \| 94 \/ \d+\.\d \(2011-03\) \|/);
     expect(md).toContain('**Childhood immunisation: costs**');
-    expect(md).toContain('| Childhood immunisation care package, network incentive | 2009/10 | £56,000 |');
+    // The 2009/10 advance: half of that year's £56,000 part of the £112,000 lifetime pot.
+    expect(md).toContain('| Childhood immunisation care package, network incentive | 2009/10 | £28,000 |');
   });
   it('prints to a PDF whose text holds the tables', async () => {
     const pdf = await htmlToPdf(renderStudyHtml(report));
@@ -163,7 +166,7 @@ describe('the report', () => {
       expect(text).toContain('impact evaluation');
       for (const p of study.programmes) expect(text).toContain(p.title);
       expect(text).toContain('mmr1-by-2');
-      expect(text).toContain('£56,000');
+      expect(text).toContain('£28,000');
       expect(text).toMatch(/P < 0\.001/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

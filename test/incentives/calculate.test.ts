@@ -36,6 +36,7 @@ id: imm
 title: Immunisation
 years: 2009
 pot:
+  per: year
   total: "£100,000.01"
   split: { by: equal }
 advance: { share: 50%, paid: year_start }
@@ -116,7 +117,7 @@ describe('sliding scale, per-network pot, lower-is-better mean', () => {
 id: dm
 title: Diabetes
 years: { from: 2009, to: 2011 }
-pot: { per_network: "£10,000.03" }
+pot: { per: year, per_network: "£10,000.03" }
 advance: { share: 70%, paid: year_start }
 performance:
   share: 30%
@@ -149,7 +150,8 @@ performance:
     expect(n.components[2]).toMatchObject({ direction: 'lower', achievement: '7.660000', earned_share: '0.680000', earned_pence: 68_014 });
     // Performance 41,663 + 99,990 + 68,014 = 209,667; total 700,002 + 209,667 = 909,669.
     expect(n).toMatchObject({ performance_pence: 209_667, clawback_pence: 0, total_pence: 909_669 });
-    expect(calc.pot).toEqual({ basis: 'per_network', total_pence: 1_000_003, per_network_pence: 1_000_003 });
+    // A yearly pot (per: year) over three years: lifetime 3 × 1,000,003; after 2010/11, one year's pot is left.
+    expect(calc.pot).toEqual({ basis: 'per_network', total_pence: 1_000_003, per_network_pence: 1_000_003, per: 'year', lifetime_pot_pence: 3_000_009, left_after_year_pence: 1_000_003, year_part: null });
     expectConsistent(calc);
   });
 
@@ -174,7 +176,7 @@ describe('floor with clawback', () => {
 id: copd
 title: COPD
 years: 2010
-pot: { per_network: "£9,000.01" }
+pot: { per: year, per_network: "£9,000.01" }
 advance: { share: 70%, paid: year_start }
 performance:
   share: 30%
@@ -228,6 +230,7 @@ id: ls
 title: List size split
 years: 2009
 pot:
+  per: year
   total: "£1,000,000"
   split: { by: list_size, date: year_start, source: ${source} }
 advance: { share: 100%, paid: year_start }
@@ -281,7 +284,7 @@ performance:
     expect(calc.totals.pot_pence).toBe(100_000_000);
     // All advance (100%), so each network is paid its pot; the scheme pays exactly £1,000,000.00.
     expect(calc.totals.total_pence).toBe(100_000_000);
-    expect(calc.pot).toEqual({ basis: 'list_size', total_pence: 100_000_000, date: '2009-04-01', source: 'registration' });
+    expect(calc.pot).toEqual({ basis: 'list_size', total_pence: 100_000_000, date: '2009-04-01', source: 'registration', per: 'year', lifetime_pot_pence: 100_000_000, left_after_year_pence: 0, year_part: null });
     expectConsistent(calc);
   });
 
@@ -306,6 +309,7 @@ id: copd-reg
 title: COPD by register
 years: 2010
 pot:
+  per: year
   total: "£300,000"
   split: { by: register, indicator: copd-register }
 advance: { share: 70%, paid: year_start }
@@ -353,7 +357,7 @@ describe('networks taking part', () => {
 id: some
 title: Some networks
 years: 2009
-pot: { per_network: 1000 }
+pot: { per: year, per_network: 1000 }
 advance: { share: 100%, paid: year_start }
 performance:
   share: 0%

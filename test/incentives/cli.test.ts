@@ -42,13 +42,13 @@ interface JsonOut {
 describe('gpnet incentives calculate (the shipped childhood immunisation scheme)', () => {
   it('gives per network the advance, performance, clawback and total in pence, and the scheme total', async () => {
     const out = JSON.parse(await runCalculate({ db, scheme: join(schemes, 'childhood-immunisation.yaml'), year: 2009, format: 'json', catalogue })) as JsonOut;
-    // £112,000 equally between eight networks = £14,000 each: £7,000 in advance, £7,000 at 95% MMR1.
-    // SYNN6 (95%), SYNN7 (96%) and SYNN8 (97%) reach 95%: 8 × £7,000 + 3 × £7,000 = £77,000.
+    // £112,000 is the scheme's lifetime pot, £56,000 of it in 2009/10: equally between eight networks = £7,000 each,
+    // £3,500 in advance, £3,500 at 95% MMR1. SYNN6 (95%), SYNN7 (96%) and SYNN8 (97%) reach 95%: 8 × £3,500 + 3 × £3,500 = £38,500.
     expect(out.networks.map((n) => [n.code, n.advance_pence, n.performance_pence, n.clawback_pence, n.total_pence])).toEqual(
-      NETWORKS.map((n, i) => [n, 700_000, i >= 5 ? 700_000 : 0, 0, i >= 5 ? 1_400_000 : 700_000]),
+      NETWORKS.map((n, i) => [n, 350_000, i >= 5 ? 350_000 : 0, 0, i >= 5 ? 700_000 : 350_000]),
     );
     expect(out.networks[5]?.components[0]).toMatchObject({ achievement: '95.000000', status: 'met' });
-    expect(out.totals).toMatchObject({ pot_pence: 11_200_000, total_pence: 7_700_000 });
+    expect(out.totals).toMatchObject({ pot_pence: 5_600_000, total_pence: 3_850_000 });
     expect(out.version).toMatchObject({ version: 1, status: 'new' });
     expect(out.trace.results.every((r) => r.current_definition)).toBe(true);
     // Run again: the same figures, reported as the same version.
@@ -60,9 +60,11 @@ describe('gpnet incentives calculate (the shipped childhood immunisation scheme)
   it('prints a markdown statement with the totals, components and trace', async () => {
     const md = await runCalculate({ db, scheme: join(schemes, 'childhood-immunisation.yaml'), year: 2009, format: 'md', dryRun: true, catalogue });
     expect(md).toContain('# Childhood immunisation care package, network incentive: 2009/10');
-    expect(md).toContain('Pot £112,000.00, split equally between 8 networks.');
-    expect(md).toContain('| SYNN8 Network SYNN8 | £14,000.00 | £7,000.00 | £7,000.00 of £7,000.00 | £0.00 | £14,000.00 |');
-    expect(md).toContain('| **total** | £112,000.00 | £56,000.00 | £21,000.00 of £56,000.00 | £0.00 | £77,000.00 |');
+    expect(md).toContain(
+      "Pot £56,000.00, split equally between 8 networks. Lifetime pot £112,000.00 (the scheme's pot for its whole life; this year's part: £56,000.00); £56,000.00 of it is left for later years.",
+    );
+    expect(md).toContain('| SYNN8 Network SYNN8 | £7,000.00 | £3,500.00 | £3,500.00 of £3,500.00 | £0.00 | £7,000.00 |');
+    expect(md).toContain('| **total** | £56,000.00 | £28,000.00 | £10,500.00 of £28,000.00 | £0.00 | £38,500.00 |');
     expect(md).toContain('## Trace: results used');
     expect(md).toContain('Not stored (dry run).');
   });
@@ -78,7 +80,7 @@ describe('gpnet incentives calculate (the shipped childhood immunisation scheme)
     const bad = join(work, 'bad.yaml');
     writeFileSync(
       bad,
-      ['id: bad', 'title: Bad', 'years: 2009', 'pot: { per_network: 100 }', 'advance: { share: 50%, paid: year_start }', 'performance:', '  share: 50%', '  components:', '    - { id: x, indicator: mmr3-by-7, weight: 100%, rule: { type: all_or_nothing, target: 95 } }'].join('\n'),
+      ['id: bad', 'title: Bad', 'years: 2009', 'pot: { per: year, per_network: 100 }', 'advance: { share: 50%, paid: year_start }', 'performance:', '  share: 50%', '  components:', '    - { id: x, indicator: mmr3-by-7, weight: 100%, rule: { type: all_or_nothing, target: 95 } }'].join('\n'),
     );
     const err = await runCalculate({ db, scheme: bad, year: 2009, format: 'md', catalogue }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
@@ -87,7 +89,7 @@ describe('gpnet incentives calculate (the shipped childhood immunisation scheme)
 
   it('projects "at current trajectory" from the command', async () => {
     const md = await runProject({ db, scheme: join(schemes, 'childhood-immunisation.yaml'), year: 2009, format: 'md', catalogue });
-    expect(md).toContain('At current trajectory the networks will earn £77,000.00 of £112,000.00.');
+    expect(md).toContain('At current trajectory the networks will earn £38,500.00 of £56,000.00.');
   });
 });
 
@@ -102,14 +104,14 @@ describe('command registration', () => {
     const program = new Command().exitOverride();
     register(program);
     const inc = program.commands.find((c) => c.name() === 'incentives');
-    expect(inc?.commands.map((c) => c.name())).toEqual(['check', 'calculate', 'project', 'versions', 'envelope', 'statement']);
+    expect(inc?.commands.map((c) => c.name())).toEqual(['check', 'calculate', 'project', 'versions', 'summary', 'envelope', 'statement']);
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       writes.push(String(chunk));
       return true;
     });
     await program.parseAsync(['incentives', 'calculate', '--db', db, '--scheme', join(schemes, 'childhood-immunisation.yaml'), '--year', '2009', '--format', 'json'], { from: 'user' });
     const out = JSON.parse(writes.join('')) as JsonOut;
-    expect(out.totals.total_pence).toBe(7_700_000);
+    expect(out.totals.total_pence).toBe(3_850_000);
     await expect(
       program.parseAsync(['incentives', 'calculate', '--db', db, '--scheme', 'x.yaml', '--year', '09'], { from: 'user' }),
     ).rejects.toThrow(/--year must be a financial year such as 2009/);
@@ -117,17 +119,26 @@ describe('command registration', () => {
 });
 
 describe('the £10 million envelope', () => {
-  it('holds the three schemes each year and shows what is left', () => {
+  it('holds the four schemes each year and shows what is left', () => {
     expect(isEnvelopeFile(join(schemes, 'tower-hamlets-envelope.yaml'))).toBe(true);
     expect(isEnvelopeFile(join(schemes, 'copd.yaml'))).toBe(false);
     const env = loadEnvelope(join(schemes, 'tower-hamlets-envelope.yaml'), catalogue);
     const years = [2009, 2010, 2011, 2012].map((y) => envelopeYear(env, y));
-    // 2009/10: immunisation £112,000 + diabetes £1,700,000; 2010/11: + COPD £300,000; 2011/12: diabetes + COPD; 2012/13: COPD.
+    // Each year commits the year's part of the lifetime pots (immunisation £56,000, diabetes £566,666.67, £566,666.67,
+    // £566,666.66) and the yearly pots (COPD and CVD £300,000 each from 2010/11).
     expect(years.map((y) => [y.financial_year, y.schemes.map((s) => s.id), y.committed_pence, y.remaining_pence])).toEqual([
-      ['2009/10', ['childhood-immunisation', 'type-2-diabetes'], 181_200_000, 818_800_000],
-      ['2010/11', ['childhood-immunisation', 'type-2-diabetes', 'copd'], 211_200_000, 788_800_000],
-      ['2011/12', ['type-2-diabetes', 'copd'], 200_000_000, 800_000_000],
-      ['2012/13', ['copd'], 30_000_000, 970_000_000],
+      ['2009/10', ['childhood-immunisation', 'type-2-diabetes'], 5_600_000 + 56_666_667, 1_000_000_000 - 62_266_667],
+      ['2010/11', ['childhood-immunisation', 'type-2-diabetes', 'copd', 'cardiovascular-disease'], 5_600_000 + 56_666_667 + 30_000_000 + 30_000_000, 1_000_000_000 - 122_266_667],
+      ['2011/12', ['type-2-diabetes', 'copd', 'cardiovascular-disease'], 56_666_666 + 30_000_000 + 30_000_000, 1_000_000_000 - 116_666_666],
+      ['2012/13', ['copd', 'cardiovascular-disease'], 60_000_000, 940_000_000],
+    ]);
+    // Over the envelope's four years the schemes commit their lifetime pots: £112,000 + £1.7 million + 2 × £900,000.
+    expect(years.reduce((s, y) => s + y.committed_pence, 0)).toBe(11_200_000 + 170_000_000 + 2 * 90_000_000);
+    expect(years[1]?.schemes.map((s) => [s.id, s.per, s.lifetime_pot_pence])).toEqual([
+      ['childhood-immunisation', 'scheme', 11_200_000],
+      ['type-2-diabetes', 'scheme', 170_000_000],
+      ['copd', 'year', 90_000_000],
+      ['cardiovascular-disease', 'year', 90_000_000],
     ]);
   });
 
@@ -139,7 +150,7 @@ describe('the £10 million envelope', () => {
         'envelope: small',
         'title: Too small',
         'years: { from: 2009, to: 2010 }',
-        'per_year: "£1,000,000"',
+        'per_year: "£600,000"',
         'schemes:',
         `  - ${join(schemes, 'childhood-immunisation.yaml')}`,
         `  - ${join(schemes, 'type-2-diabetes.yaml')}`,

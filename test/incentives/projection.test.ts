@@ -13,7 +13,7 @@ const TEXT = `
 id: dm
 title: Diabetes
 years: 2010
-pot: { per_network: "£10,000" }
+pot: { per: year, per_network: "£10,000" }
 advance: { share: 70%, paid: year_start }
 performance:
   share: 30%

@@ -15,7 +15,7 @@ const TEXT = `
 id: imm
 title: Immunisation
 years: 2009
-pot: { per_network: "£14,000" }
+pot: { per: year, per_network: "£14,000" }
 advance: { share: 50%, paid: year_start }
 performance:
   share: 50%

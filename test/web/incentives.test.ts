@@ -19,11 +19,30 @@ import type { Engine } from '../../src/store/engine.js';
 import { parseCsv } from '../../src/util/csv.js';
 import { ROOT, buildDemoStore } from './helpers.js';
 
-/** The published pots (Pettigrew et al. 2018), in pence, for the shipped schemes. */
+/**
+ * The published pots (Pettigrew et al. 2018), in pence, for the shipped schemes, and what they cover: immunisation
+ * and diabetes are totals over the scheme's life, COPD a yearly pot. The CVD pot is inferred (its scheme's notes).
+ */
 const PUBLISHED: Record<string, bigint> = {
   'childhood-immunisation': 112_000n * 100n,
   'type-2-diabetes': 1_700_000n * 100n,
   copd: 300_000n * 100n,
+  'cardiovascular-disease': 300_000n * 100n,
+};
+const PER: Record<string, 'year' | 'scheme'> = { 'childhood-immunisation': 'scheme', 'type-2-diabetes': 'scheme', copd: 'year', 'cardiovascular-disease': 'year' };
+/** Each scheme's pot in its first year: half of £112,000; a third of £1.7 million (the odd penny to the earlier years); the yearly pots. */
+const FIRST_YEAR_POT: Record<string, bigint> = {
+  'childhood-immunisation': 5_600_000n,
+  'type-2-diabetes': 56_666_667n,
+  copd: 30_000_000n,
+  'cardiovascular-disease': 30_000_000n,
+};
+/** Lifetime pots: £112,000, £1.7 million, 3 × £300,000 and 3 × £300,000. */
+const LIFETIME: Record<string, bigint> = {
+  'childhood-immunisation': 11_200_000n,
+  'type-2-diabetes': 170_000_000n,
+  copd: 90_000_000n,
+  'cardiovascular-disease': 90_000_000n,
 };
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const FILES = shippedSchemeFiles();
@@ -50,9 +69,9 @@ async function get(path: string): Promise<string> {
   return text;
 }
 const csv = async (path: string, table: string): Promise<string[][]> => parseCsv(await get(`${path}?format=csv&table=${table}`));
-const schemeOf = (file: string): { id: string; from: number; total: unknown } => {
-  const y = parseYaml(readFileSync(file, 'utf8')) as { id: string; years: { from: number }; pot: { total: unknown } };
-  return { id: y.id, from: y.years.from, total: y.pot.total };
+const schemeOf = (file: string): { id: string; from: number; total: unknown; per: unknown } => {
+  const y = parseYaml(readFileSync(file, 'utf8')) as { id: string; years: { from: number }; pot: { total: unknown; per: unknown } };
+  return { id: y.id, from: y.years.from, total: y.pot.total, per: y.pot.per };
 };
 
 beforeAll(async () => {
@@ -79,21 +98,24 @@ afterAll(async () => {
 });
 
 describe('incentive payment statements', () => {
-  it('ships the three schemes with their published pots', () => {
+  it('ships the four schemes with their published pots, each saying what it covers', () => {
     expect(FILES.map((f) => schemeOf(f).id).sort()).toEqual(Object.keys(PUBLISHED).sort());
     for (const f of FILES) {
-      const { id, total } = schemeOf(f);
-      expect({ id, pot: parseMoney(total) }).toEqual({ id, pot: PUBLISHED[id] });
+      const { id, total, per } = schemeOf(f);
+      expect({ id, pot: parseMoney(total), per }).toEqual({ id, pot: PUBLISHED[id], per: PER[id] });
     }
   });
 
-  it('index lists every scheme and year; summary totals add up exactly to the published pot', async () => {
+  it("index lists every scheme, its lifetime pot and years; summary totals add up exactly to the year's pot", async () => {
     const index = await csv('/incentives', 'schemes');
+    const ih = index[0]!;
     expect(index.slice(1).map((r) => r[0]).sort()).toEqual(Object.keys(PUBLISHED).sort());
     for (const f of FILES) {
       const { id, from } = schemeOf(f);
-      const pot = PUBLISHED[id]!;
-      expect(index.find((r) => r[0] === id)![4]).toContain(`${from}/${String((from + 1) % 100).padStart(2, '0')}`);
+      const pot = FIRST_YEAR_POT[id]!;
+      const row = index.find((r) => r[0] === id)!;
+      expect(row[ih.indexOf('Financial years (pot)')]).toContain(`${from}/${String((from + 1) % 100).padStart(2, '0')} ${poundsCsv(Number(pot))}`);
+      expect(pence(row[ih.indexOf('Lifetime pot')]!)).toBe(LIFETIME[id]);
       const path = `/incentives/${id}/${from}`;
       const rows = await csv(path, 'networks');
       const head = rows[0]!;
@@ -109,6 +131,9 @@ describe('incentive payment statements', () => {
       for (const r of nets) expect(pence(r[col('Performance earned')]!) + pence(r[col('Not earned')]!)).toBe(pence(r[col('Performance pot')]!));
       const html = await get(path);
       expect(html).toContain(`<dd class="nhsuk-summary-list__value">${formatPounds(pot)}</dd>`);
+      // The lifetime pot and what is left of it after the first year.
+      expect(html).toContain(formatPounds(LIFETIME[id]!));
+      expect(html).toContain(`<dd class="nhsuk-summary-list__value">${formatPounds(LIFETIME[id]! - pot)}</dd>`);
       // The CLI's totals are the page's.
       const calc = cli.get(id)!;
       expect(nets.map((r) => r[0])).toEqual(calc.networks.map((n) => n.code));

@@ -10,10 +10,13 @@ import { loadCodelists } from '../../codelists/load.js';
 import { loadIndicators } from '../../indicators/load.js';
 import { calculateScheme } from '../../programmes/incentives/calculate.js';
 import { envelopeYear, isEnvelopeFile, loadEnvelope } from '../../programmes/incentives/envelope.js';
-import { calculationMarkdown, changesMarkdown, envelopeMarkdown, projectionMarkdown, versionsMarkdown } from '../../programmes/incentives/format.js';
+import { calculationMarkdown, changesMarkdown, envelopeMarkdown, projectionMarkdown, summaryMarkdown, versionsMarkdown } from '../../programmes/incentives/format.js';
 import { SchemeError, catalogueOf, checkYear, loadScheme, type IndicatorCatalogue } from '../../programmes/incentives/load-scheme.js';
+import { formatPounds } from '../../programmes/incentives/money.js';
+import type { Scheme } from '../../programmes/incentives/scheme.js';
 import { projectScheme } from '../../programmes/incentives/projection.js';
 import { IncentiveDataError } from '../../programmes/incentives/store-reads.js';
+import { summariseScheme } from '../../programmes/incentives/summary.js';
 import { compareStoredVersions, listVersions, storeCalculation } from '../../programmes/incentives/versions.js';
 import type { Engine } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
@@ -31,6 +34,7 @@ function storeArgs(o: StoreOptions): StoreOptions {
  *   calculate --db --scheme --year    calculate, store as a version, show the change from the last
  *   project --db --scheme --year      "at current trajectory you will earn £X of £Y"
  *   versions --db --scheme --year     list stored versions, or compare two
+ *   summary --db --scheme             the scheme over its whole life: lifetime pot, paid, unearned, clawed back
  *   envelope --file [--year] [--db]   how a yearly envelope is used by its schemes
  *   statement --db --scheme --year (--network CODE | --all) --out FILE.pdf
  *                                     a network's payment statement (or the commissioner summary) as PDF
@@ -131,6 +135,26 @@ export async function runProject(args: ProjectArgs): Promise<string> {
   });
 }
 
+export interface SummaryArgs {
+  db?: string;
+  pg?: string;
+  scheme: string;
+  format: Format;
+  catalogue?: IndicatorCatalogue;
+}
+
+/** What `gpnet incentives summary` prints: every year of the scheme calculated (dry runs) and summed. */
+export async function runSummary(args: SummaryArgs): Promise<string> {
+  return userErrors(async () => {
+    const catalogue = args.catalogue ?? defaultCatalogue();
+    const scheme = loadScheme(args.scheme, catalogue);
+    return withStore(args, async (engine) => {
+      const s = await summariseScheme(engine, scheme, catalogue);
+      return args.format === 'md' ? summaryMarkdown(s) : `${JSON.stringify(s, null, 2)}\n`;
+    });
+  });
+}
+
 export interface StatementArgs {
   db?: string;
   pg?: string;
@@ -186,6 +210,15 @@ export async function runStatement(args: StatementArgs): Promise<{ bytes: number
   });
 }
 
+/** "lifetime pot £112,000.00 (2009 £56,000.00, 2010 £56,000.00)" or "£300,000.00 a year, lifetime pot £900,000.00". */
+function potSummary(s: Scheme): string {
+  const each = s.pot.kind === 'per_network' ? ' per network' : '';
+  const stated = formatPounds(s.pot.kind === 'per_network' ? s.pot.perNetwork : s.pot.total);
+  const years = s.years.to - s.years.from + 1;
+  if (s.pot.per === 'year') return `${stated}${each} a year, lifetime pot ${formatPounds((s.pot.kind === 'per_network' ? s.pot.perNetwork : s.pot.total) * BigInt(years))}${each}`;
+  return `lifetime pot ${stated}${each} (${[...(s.pot.byYear ?? [])].map(([y, p]) => `${y} ${formatPounds(p)}`).join(', ')})`;
+}
+
 export function register(program: Command): void {
   const inc = program.command('incentives').description('network incentive schemes: check, calculate, project (docs/INCENTIVES.md)');
 
@@ -204,7 +237,7 @@ export function register(program: Command): void {
           }
           const s = loadScheme(f, catalogue);
           process.stdout.write(
-            `${f}: ok — ${s.id}, ${s.years.from === s.years.to ? s.years.from : `${s.years.from}–${s.years.to}`}, ${s.performance.components.length} component(s)\n`,
+            `${f}: ok — ${s.id}, ${s.years.from === s.years.to ? s.years.from : `${s.years.from}–${s.years.to}`}, ${s.performance.components.length} component(s), ${potSummary(s)}\n`,
           );
         }
       });
@@ -275,6 +308,18 @@ export function register(program: Command): void {
           return format === 'md' ? versionsMarkdown(scheme.id, year, versions) : `${JSON.stringify(versions, null, 2)}\n`;
         });
       });
+      process.stdout.write(out);
+    });
+
+  inc
+    .command('summary')
+    .description("a scheme over its whole life: the lifetime pot, and what every year paid, left unearned and clawed back (dry runs, nothing stored)")
+    .option('--db <file>', 'the DuckDB store file')
+    .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database')
+    .requiredOption('--scheme <file>', 'the scheme YAML file')
+    .option('--format <format>', 'json or md', 'md')
+    .action(async (opts: StoreOptions & { scheme: string; format: string }) => {
+      const out = await runSummary({ ...storeArgs(opts), scheme: opts.scheme, format: parseFormat(opts.format) });
       process.stdout.write(out);
     });
 

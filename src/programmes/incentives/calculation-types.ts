@@ -68,7 +68,16 @@ export interface NetworkOutcome {
 
 export interface PotDescription {
   basis: 'per_network' | 'equal' | 'list_size' | 'register';
+  /** This year's pot for all networks. */
   total_pence: number;
+  /** What the scheme file's amount covers: each year (year) or the scheme's whole life (scheme). */
+  per: 'year' | 'scheme';
+  /** The scheme's pot over all its years (all networks). */
+  lifetime_pot_pence: number;
+  /** The lifetime pot less this year's and the earlier years' pots: what is left for later years. */
+  left_after_year_pence: number;
+  /** For a lifetime pot, this year's part as the file writes it ("£56,000" or "50%"); null for a yearly pot. */
+  year_part: string | null;
   per_network_pence?: number;
   date?: string;
   source?: 'registration' | 'list_size_reference';

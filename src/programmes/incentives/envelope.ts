@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { describeIssue } from '../../util/zod-issue.js';
 import { financialYearLabel } from './financial-year.js';
+import { lifetimePotTotal, yearPotTotal } from './lifetime.js';
 import { SchemeError, loadScheme, type IndicatorCatalogue } from './load-scheme.js';
 import { formatPounds, parseMoney, penceToNumber, type Pence } from './money.js';
 import type { Scheme } from './scheme.js';
@@ -52,18 +53,10 @@ export interface EnvelopeYear {
   year: number;
   financial_year: string;
   envelope_pence: number;
-  schemes: { id: string; title: string; pot_pence: number }[];
+  /** Each running scheme's pot in this year, what its file's amount covers, and its lifetime pot. */
+  schemes: { id: string; title: string; pot_pence: number; per: 'year' | 'scheme'; lifetime_pot_pence: number }[];
   committed_pence: number;
   remaining_pence: number;
-}
-
-/** A scheme's total pot in a year without the store: its total, or per_network × the number of networks. */
-export function schemePotTotal(scheme: Scheme, networkCount: number | null): Pence {
-  if (scheme.pot.kind === 'total') return scheme.pot.total;
-  const count = scheme.networks?.length ?? networkCount;
-  if (count === null)
-    throw new SchemeError(scheme.file, 'pot.per_network', 'a per-network pot has no total until the networks are known: list them under networks, or give --db');
-  return scheme.pot.perNetwork * BigInt(count);
 }
 
 /** Whether a YAML file is an envelope (it has a top-level `envelope:` key) rather than a scheme. */
@@ -112,13 +105,13 @@ export function loadEnvelope(path: string, indicators: IndicatorCatalogue, netwo
 /** How one year's envelope is used by the schemes running that year. */
 export function envelopeYear(envelope: Envelope, year: number, networkCount: number | null = null): EnvelopeYear {
   const running = envelope.schemes.filter((s) => year >= s.years.from && year <= s.years.to);
-  const pots = running.map((s) => ({ id: s.id, title: s.title, pot: schemePotTotal(s, networkCount) }));
+  const pots = running.map((s) => ({ id: s.id, title: s.title, pot: yearPotTotal(s, year, networkCount), lifetime: lifetimePotTotal(s, networkCount), per: s.pot.per }));
   const committed = pots.reduce((sum, p) => sum + p.pot, 0n);
   return {
     year,
     financial_year: financialYearLabel(year),
     envelope_pence: penceToNumber(envelope.perYear),
-    schemes: pots.map((p) => ({ id: p.id, title: p.title, pot_pence: penceToNumber(p.pot) })),
+    schemes: pots.map((p) => ({ id: p.id, title: p.title, pot_pence: penceToNumber(p.pot), per: p.per, lifetime_pot_pence: penceToNumber(p.lifetime) })),
     committed_pence: penceToNumber(committed),
     remaining_pence: penceToNumber(envelope.perYear - committed),
   };

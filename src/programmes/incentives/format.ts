@@ -3,6 +3,7 @@ import type { EnvelopeYear } from './envelope.js';
 import { formatBp } from './format-values.js';
 import { formatDelta, formatPounds } from './money.js';
 import type { Projection } from './projection.js';
+import type { SchemeSummary } from './summary.js';
 import type { Changes, Delta, StoredCalculation, VersionListing } from './versions.js';
 
 /** Markdown renderings of calculations, differences, projections and envelopes. */
@@ -30,6 +31,12 @@ function potLine(calc: Calculation): string {
     case 'register':
       return `Pot ${gbp(p.total_pence)}, split between ${n} networks by register size: ${p.indicator} ${p.measure} on ${p.date}.`;
   }
+}
+
+/** The year's pot against the scheme's lifetime pot, e.g. "Lifetime pot £112,000.00 (this year's part: £56,000); £56,000.00 of it is left for later years." */
+export function lifetimeLine(p: Calculation['pot']): string {
+  const covers = p.per === 'scheme' ? `the scheme's pot for its whole life; this year's part: ${p.year_part ?? gbp(p.total_pence)}` : 'a yearly pot, the same each year';
+  return `Lifetime pot ${gbp(p.lifetime_pot_pence)} (${covers}); ${gbp(p.left_after_year_pence)} of it is left for later years.`;
 }
 
 const money = (n: NetworkOutcome): string[] => [
@@ -90,7 +97,7 @@ export function calculationMarkdown(calc: Calculation, stored: StoredCalculation
         : `Unchanged: identical to version ${v.version} (calculated ${v.calculated_at}); no new version was stored.`,
     );
   } else out.push('Not stored (dry run).');
-  out.push('', potLine(calc), '');
+  out.push('', `${potLine(calc)} ${lifetimeLine(calc.pot)}`, '');
   const t = calc.totals;
   out.push(
     table(
@@ -187,9 +194,13 @@ export function envelopeMarkdown(title: string, years: readonly EnvelopeYear[], 
     out.push(`## ${y.financial_year}: ${gbp(y.envelope_pence)}`, '');
     out.push(
       table(
-        ['scheme', 'pot'],
-        [...y.schemes.map((s) => [`${s.id}: ${s.title}`, gbp(s.pot_pence)]), ['**network incentive pots**', gbp(y.committed_pence)], ['**rest of the envelope**', gbp(y.remaining_pence)]],
-        new Set([1]),
+        ['scheme', 'pot this year', 'lifetime pot'],
+        [
+          ...y.schemes.map((s) => [`${s.id}: ${s.title}`, gbp(s.pot_pence), `${gbp(s.lifetime_pot_pence)} (${s.per === 'year' ? 'a yearly pot' : 'the scheme\'s whole life'})`]),
+          ['**network incentive pots**', gbp(y.committed_pence), ''],
+          ['**rest of the envelope**', gbp(y.remaining_pence), ''],
+        ],
+        new Set([1, 2]),
       ),
       '',
     );
@@ -208,4 +219,35 @@ export function versionsMarkdown(schemeId: string, year: number, versions: reado
     versions.map((v) => [String(v.version), v.calculated_at, v.scheme_hash.slice(0, 16), gbp(v.pot_pence), gbp(v.paid_pence)]),
     new Set([3, 4]),
   )}\n`;
+}
+
+/** `gpnet incentives summary --format md`: the scheme over its whole life. */
+export function summaryMarkdown(s: SchemeSummary): string {
+  const out = [`# ${s.title}: over the scheme's life`, ''];
+  const stated = s.pot_per === 'scheme' ? `${gbp(s.published_pot_pence)} for the scheme's whole life` : `${gbp(s.published_pot_pence)} a year`;
+  out.push(
+    `Lifetime pot ${gbp(s.lifetime_pot_pence)} (the scheme file states ${stated}). Paid ${gbp(s.paid_pence)}; not earned ${gbp(s.unearned_pence)}; clawed back ${gbp(s.clawed_back_pence)}` +
+      (s.complete ? '.' : `; not calculated ${gbp(s.not_calculated_pence)} (see the years below).`),
+    '',
+  );
+  out.push(
+    table(
+      ['year', 'pot', 'advance', 'performance earned', 'not earned', 'clawed back', 'paid', 'left of the lifetime pot after it'],
+      s.years.map((y) =>
+        y.status === 'ok'
+          ? [y.financial_year, gbp(y.pot_pence), gbp(y.advance_pence), `${gbp(y.performance_pence)} of ${gbp(y.performance_pot_pence)}`, gbp(y.unearned_pence), gbp(y.clawed_back_pence), gbp(y.paid_pence), gbp(y.left_after_pence)]
+          : [y.financial_year, gbp(y.pot_pence), `not calculated: ${y.reason ?? ''}`, '', '', '', '', gbp(y.left_after_pence)],
+      ),
+      new Set([1, 2, 3, 4, 5, 6, 7]),
+    ),
+    '',
+    table(
+      ['network', 'pot', 'paid', 'not earned', 'clawed back'],
+      s.networks.map((n) => [`${n.network} ${n.name}`, gbp(n.pot_pence), gbp(n.paid_pence), gbp(n.unearned_pence), gbp(n.clawed_back_pence)]),
+      new Set([1, 2, 3, 4]),
+    ),
+  );
+  const warnings = s.years.flatMap((y) => y.warnings.map((w) => `${y.financial_year}: ${w}`));
+  if (warnings.length) out.push('', '## Warnings', '', ...warnings.map((w) => `- ${w}`));
+  return `${out.join('\n')}\n`;
 }

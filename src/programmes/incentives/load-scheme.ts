@@ -7,6 +7,7 @@ import { describeIssue } from '../../util/zod-issue.js';
 import { financialYearLabel, isFixedDate, isMonthEnd, resolveDate } from './financial-year.js';
 import { formatBp } from './format-values.js';
 import { compare, type Ratio } from './ratio.js';
+import { allocate, formatPounds, type Pence } from './money.js';
 import { SchemeInput, type Component, type Scheme } from './scheme.js';
 import { parseYamlWithLines, type LineOf } from '../../util/yaml-lines.js';
 
@@ -133,6 +134,8 @@ export function parseScheme(text: string, file: string, indicators: IndicatorCat
     return { ...c, direction, floor: c.floor ?? null };
   });
 
+  const byYear = lifetimeParts(input.pot, yearList, years, (path, reason) => fail(path, reason));
+
   if (input.networks) {
     const dup = input.networks.find((n, i) => input.networks?.indexOf(n) !== i);
     if (dup) fail(['networks'], `network ${dup} is listed twice`);
@@ -147,10 +150,14 @@ export function parseScheme(text: string, file: string, indicators: IndicatorCat
     years,
     yearsLine: lineOf(['years']),
     networks: input.networks ?? null,
-    pot:
-      input.pot.per_network !== undefined
-        ? { kind: 'per_network', perNetwork: input.pot.per_network }
-        : { kind: 'total', total: input.pot.total as bigint, split: input.pot.split as NonNullable<typeof split> },
+    pot: {
+      ...(input.pot.per_network !== undefined
+        ? { kind: 'per_network' as const, perNetwork: input.pot.per_network }
+        : { kind: 'total' as const, total: input.pot.total as bigint, split: input.pot.split as NonNullable<typeof split> }),
+      per: input.pot.per,
+      byYear: byYear?.pence ?? null,
+      byYearWritten: byYear?.written ?? null,
+    },
     advance: { shareBp: input.advance.share, paid: input.advance.paid },
     performance: { shareBp: input.performance.share, paid: input.performance.paid ?? null, components },
   };
@@ -194,4 +201,57 @@ export function checkYear(scheme: Scheme, year: number): void {
         : `${financialYearLabel(scheme.years.from)} to ${financialYearLabel(scheme.years.to)}`;
     throw new SchemeError(scheme.file, 'years', `the scheme does not run in ${Number.isInteger(year) ? financialYearLabel(year) : String(year)}; it runs ${span}`, scheme.yearsLine);
   }
+}
+
+/**
+ * A lifetime pot's parts by year: every year of the scheme listed once (and no other), all as
+ * amounts that add up exactly to the pot, or all as shares that add up to 100% (the pot is then
+ * split between the years by largest remainder, so the parts still add up exactly).
+ */
+function lifetimeParts(
+  pot: SchemeInput['pot'],
+  yearList: readonly number[],
+  years: { from: number; to: number },
+  fail: (path: Path, reason: string) => never,
+): { pence: Map<number, Pence>; written: Map<number, string> } | null {
+  if (pot.per !== 'scheme' || !pot.by_year) return null;
+  const stated = (pot.per_network ?? pot.total) as Pence;
+  const what = pot.per_network !== undefined ? 'per_network' : 'total';
+  const entries = Object.entries(pot.by_year);
+  const span = `${financialYearLabel(years.from)}${years.from === years.to ? '' : ` to ${financialYearLabel(years.to)}`}`;
+  for (const [key] of entries) {
+    const y = /^\d{4}$/.test(key) ? Number(key) : NaN;
+    if (!yearList.includes(y))
+      fail(['pot', 'by_year', /^\d+$/.test(key) ? Number(key) : key], `${key} is not a year of the scheme (financial years are written by their first year, e.g. 2009 for 2009/10; the scheme runs ${span})`);
+  }
+  const missing = yearList.filter((y) => !(String(y) in pot.by_year!));
+  if (missing.length) fail(['pot', 'by_year'], `every year of the scheme needs its part of the lifetime pot; missing ${missing.map(financialYearLabel).join(', ')}`);
+  const parts = yearList.map((y) => ({ y, part: pot.by_year![String(y)]! }));
+  const kinds = new Set(parts.map((p) => p.part.kind));
+  if (kinds.size > 1) fail(['pot', 'by_year'], 'give every year an amount ("£56,000") or every year a share ("50%"), not a mix');
+  const written = new Map<number, string>();
+  if (kinds.has('amount')) {
+    const pence = new Map(parts.map(({ y, part }) => [y, part.kind === 'amount' ? part.pence : 0n]));
+    const sum = [...pence.values()].reduce((s, p) => s + p, 0n);
+    if (sum !== stated)
+      fail(['pot', 'by_year'], `the years' amounts add up to ${formatPounds(sum)}, not the lifetime pot's ${what} of ${formatPounds(stated)} (${parts.map(({ y }) => `${y} ${formatPounds(pence.get(y)!)}`).join(', ')})`);
+    for (const { y } of parts) written.set(y, formatPounds(pence.get(y)!));
+    return { pence, written };
+  }
+  const bps = parts.map(({ part }) => (part.kind === 'share' ? part.bp : 0));
+  const total = bps.reduce((s, b) => s + b, 0);
+  if (total !== 10000) fail(['pot', 'by_year'], `the years' shares add up to ${formatBp(total)}, not 100% (${parts.map(({ y }, i) => `${y} ${formatBp(bps[i]!)}`).join(', ')})`);
+  const amounts = allocate(stated, bps.map(BigInt));
+  const pence = new Map(parts.map(({ y }, i) => [y, amounts[i]!]));
+  for (const [i, { y }] of parts.entries()) written.set(y, formatBp(bps[i]!));
+  return { pence, written };
+}
+
+/** The stated pot (per network or total) for one financial year: the same every year, or that year's part of a lifetime pot. */
+export function statedPotForYear(scheme: Scheme, year: number): Pence {
+  const stated = scheme.pot.kind === 'per_network' ? scheme.pot.perNetwork : scheme.pot.total;
+  if (scheme.pot.per === 'year') return stated;
+  const part = scheme.pot.byYear?.get(year);
+  if (part === undefined) throw new SchemeError(scheme.file, 'pot.by_year', `no part of the lifetime pot for ${financialYearLabel(year)}`, scheme.yearsLine);
+  return part;
 }

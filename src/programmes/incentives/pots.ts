@@ -1,7 +1,8 @@
 import type { Engine } from '../../store/engine.js';
 import type { ListSizeUsed, PotDescription, ResultUsed } from './calculation-types.js';
 import { resolveDate } from './financial-year.js';
-import type { IndicatorCatalogue } from './load-scheme.js';
+import { lifetimePotTotal, yearPotTotal } from './lifetime.js';
+import { statedPotForYear, type IndicatorCatalogue } from './load-scheme.js';
 import { allocate, penceToNumber, type Pence } from './money.js';
 import type { NetworkPot } from './payments.js';
 import type { Scheme } from './scheme.js';
@@ -23,13 +24,17 @@ export interface Pots {
  */
 export async function networkPots(engine: Engine, scheme: Scheme, year: number, networks: readonly Network[], catalogue: IndicatorCatalogue): Promise<Pots> {
   const pot = scheme.pot;
+  // This year's pot: the same every year (per: year), or this year's part of the lifetime pot (per: scheme).
+  const stated = statedPotForYear(scheme, year);
+  const lifetime = lifetimeOf(scheme, year, networks.length);
   if (pot.kind === 'per_network') {
     return {
-      networks: networks.map((n) => ({ ...n, pot: pot.perNetwork, splitSize: null })),
+      networks: networks.map((n) => ({ ...n, pot: stated, splitSize: null })),
       description: {
         basis: 'per_network',
-        total_pence: penceToNumber(pot.perNetwork * BigInt(networks.length)),
-        per_network_pence: penceToNumber(pot.perNetwork),
+        total_pence: penceToNumber(stated * BigInt(networks.length)),
+        per_network_pence: penceToNumber(stated),
+        ...lifetime,
       },
       results: [],
       listSizes: [],
@@ -37,19 +42,12 @@ export async function networkPots(engine: Engine, scheme: Scheme, year: number, 
     };
   }
   const split = pot.split;
-  const total = penceToNumber(pot.total);
-  const withSizes = (sizes: readonly bigint[]): NetworkPot[] => {
-    const parts = allocate(pot.total, sizes);
-    return networks.map((n, i) => ({ ...n, pot: parts[i] as Pence, splitSize: Number(sizes[i]) }));
-  };
+  const total = penceToNumber(stated);
+  const withSizes = (sizes: readonly bigint[]): NetworkPot[] => splitYearPot(scheme, year, networks, sizes);
   if (split.by === 'equal') {
-    const parts = allocate(
-      pot.total,
-      networks.map(() => 1n),
-    );
     return {
-      networks: networks.map((n, i) => ({ ...n, pot: parts[i] as Pence, splitSize: null })),
-      description: { basis: 'equal', total_pence: total },
+      networks: splitYearPot(scheme, year, networks, null),
+      description: { basis: 'equal', total_pence: total, ...lifetime },
       results: [],
       listSizes: [],
       warnings: [],
@@ -71,7 +69,7 @@ export async function networkPots(engine: Engine, scheme: Scheme, year: number, 
     const warnings = networks.filter((_, i) => sizes[i] === 0n).map((n) => `${n.code} has no registered patients on ${date}: its pot is £0.00`);
     return {
       networks: withSizes(sizes),
-      description: { basis: 'list_size', total_pence: total, date, source: split.source },
+      description: { basis: 'list_size', total_pence: total, date, source: split.source, ...lifetime },
       results: [],
       listSizes,
       warnings,
@@ -91,9 +89,39 @@ export async function networkPots(engine: Engine, scheme: Scheme, year: number, 
   if (sizes.every((s) => s === 0n)) throw new IncentiveDataError(`cannot split the pot by register size: every network's ${split.indicator} ${measure} on ${date} is 0`);
   return {
     networks: withSizes(sizes),
-    description: { basis: 'register', total_pence: total, date, indicator: split.indicator, measure },
+    description: { basis: 'register', total_pence: total, date, indicator: split.indicator, measure, ...lifetime },
     results: used,
     listSizes: [],
     warnings: [],
+  };
+}
+
+/**
+ * Each network's pot for the year, given the sizes the pot is split by (null for a per-network
+ * pot or an equal split). Pure: the parts add up exactly to the year's pot (largest remainder).
+ */
+export function splitYearPot(scheme: Scheme, year: number, networks: readonly Network[], sizes: readonly bigint[] | null): NetworkPot[] {
+  const stated = statedPotForYear(scheme, year);
+  if (scheme.pot.kind === 'per_network') return networks.map((n) => ({ ...n, pot: stated, splitSize: null }));
+  if (sizes === null) {
+    if (scheme.pot.split.by !== 'equal') throw new Error(`a ${scheme.pot.split.by} split needs the networks' sizes`);
+    const parts = allocate(stated, networks.map(() => 1n));
+    return networks.map((n, i) => ({ ...n, pot: parts[i] as Pence, splitSize: null }));
+  }
+  if (sizes.length !== networks.length) throw new Error('one size per network is needed');
+  const parts = allocate(stated, sizes);
+  return networks.map((n, i) => ({ ...n, pot: parts[i] as Pence, splitSize: Number(sizes[i]) }));
+}
+
+/** The lifetime side of a year's pot description: what the pot covers, the lifetime pot, and what is left of it after this year. */
+function lifetimeOf(scheme: Scheme, year: number, networkCount: number): Pick<PotDescription, 'per' | 'lifetime_pot_pence' | 'left_after_year_pence' | 'year_part'> {
+  const lifetime = lifetimePotTotal(scheme, networkCount);
+  let used = 0n;
+  for (let y = scheme.years.from; y <= year; y++) used += yearPotTotal(scheme, y, networkCount);
+  return {
+    per: scheme.pot.per,
+    lifetime_pot_pence: penceToNumber(lifetime),
+    left_after_year_pence: penceToNumber(lifetime - used),
+    year_part: scheme.pot.byYearWritten?.get(year) ?? null,
   };
 }

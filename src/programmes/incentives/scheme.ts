@@ -123,17 +123,44 @@ const Split = z.discriminatedUnion('by', [
 ]);
 export type Split = z.infer<typeof Split>;
 
+/** One year's part of a lifetime pot: "£56,000" (an amount) or "50%" (a share of the lifetime pot). */
+const YearPart = z.string().transform((v, ctx): YearPartValue => {
+  const t = v.trim();
+  if (t.endsWith('%')) {
+    const m = PERCENT_TEXT.exec(t);
+    const bp = m ? Math.round(Number(m[1]) * 100) : null;
+    if (bp !== null && bp <= 10000) return { kind: 'share', bp };
+  } else if (t.startsWith('£')) {
+    const pence = parseMoney(t);
+    if (pence !== null) return { kind: 'amount', pence };
+  }
+  ctx.addIssue({ code: 'custom', message: `an amount in pounds such as "£56,000" or a share of the lifetime pot such as "50%" (got ${JSON.stringify(v)})` });
+  return z.NEVER;
+});
+export type YearPartValue = { kind: 'amount'; pence: Pence } | { kind: 'share'; bp: BasisPoints };
+
 const Pot = z
   .object({
+    /**
+     * What the amount covers: `year` — it is the pot for each financial year of the scheme;
+     * `scheme` — it is the pot for the scheme's whole life, split between its years by `by_year`.
+     */
+    per: z.enum(['year', 'scheme']),
     /** Every network's pot is this amount. */
     per_network: Money.optional(),
     /** Or one total, split between the networks. */
     total: Money.optional(),
     split: Split.optional(),
+    /** For a lifetime pot (per: scheme): each financial year's part, e.g. { 2009: "£56,000", 2010: "£56,000" }. */
+    by_year: z.record(z.string(), YearPart).optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
-    if ((p.per_network === undefined) === (p.total === undefined))
+    if (p.per === 'scheme' && !p.by_year)
+      ctx.addIssue({ code: 'custom', path: ['by_year'], message: 'a lifetime pot (per: scheme) must say how it is split across the years: by_year with each year\'s amount or share, e.g. { 2009: "£56,000", 2010: "£56,000" }' });
+    else if (p.per === 'year' && p.by_year)
+      ctx.addIssue({ code: 'custom', path: ['by_year'], message: 'by_year splits a lifetime pot (per: scheme); a yearly pot (per: year) is the same every year' });
+    else if ((p.per_network === undefined) === (p.total === undefined))
       ctx.addIssue({ code: 'custom', message: 'give either per_network or total (with split)' });
     else if (p.total !== undefined && !p.split) ctx.addIssue({ code: 'custom', path: ['split'], message: 'a total needs a split: equal, list_size or register' });
     else if (p.per_network !== undefined && p.split) ctx.addIssue({ code: 'custom', path: ['split'], message: 'split applies to a total, not to per_network' });
@@ -154,7 +181,7 @@ export const SchemeInput = z
     years: Years,
     /** Network codes that take part; default every organisation of kind network in the store. */
     networks: z.array(z.string().min(1)).min(1).optional(),
-    /** The pot for each financial year. */
+    /** The pot: each year's (per: year) or the scheme's whole life (per: scheme, with by_year). */
     pot: Pot,
     advance: z.object({ share: Percent, paid: DateSpec }).strict(),
     performance: z
@@ -168,7 +195,18 @@ export const SchemeInput = z
   .strict();
 export type SchemeInput = z.infer<typeof SchemeInput>;
 
-export type PotSpec = { kind: 'per_network'; perNetwork: Pence } | { kind: 'total'; total: Pence; split: Split };
+/**
+ * The pot as the file states it. `amount` is the stated figure (per network, or the total);
+ * `per` says whether it is each year's pot or the scheme's whole-life pot; for a lifetime pot,
+ * `byYear` gives each financial year's part of it (in pence, adding up exactly to `amount`).
+ */
+export type PotSpec = ({ kind: 'per_network'; perNetwork: Pence } | { kind: 'total'; total: Pence; split: Split }) & {
+  per: 'year' | 'scheme';
+  /** Lifetime pots only: year → that year's part of the amount (per network for a per-network pot). */
+  byYear: ReadonlyMap<number, Pence> | null;
+  /** Lifetime pots only: the parts as written (for display), year → "£56,000" / "50%". */
+  byYearWritten: ReadonlyMap<number, string> | null;
+};
 
 export interface Component extends Omit<ComponentInput, 'direction' | 'floor'> {
   direction: 'higher' | 'lower';

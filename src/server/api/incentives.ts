@@ -9,6 +9,8 @@ import type { Calculation } from '../../programmes/incentives/calculation-types.
 import { isEnvelopeFile } from '../../programmes/incentives/envelope.js';
 import { SchemeError, catalogueOf, loadScheme, type IndicatorCatalogue } from '../../programmes/incentives/load-scheme.js';
 import { projectScheme, type Projection } from '../../programmes/incentives/projection.js';
+import { lifetimePotTotal, publishedPot, yearPots } from '../../programmes/incentives/lifetime.js';
+import { penceToNumber } from '../../programmes/incentives/money.js';
 import type { Scheme } from '../../programmes/incentives/scheme.js';
 import { IncentiveDataError } from '../../programmes/incentives/store-reads.js';
 import type { Engine } from '../../store/engine.js';
@@ -117,9 +119,23 @@ export function incentiveApiRoutes(service: IncentiveService, shown: DashboardDa
     c.header('X-Disclosure', rule);
     await next();
   });
-  api.get('/', (c) =>
-    c.json(service.schemes().map((s) => ({ id: s.id, title: s.title, years: s.years, file: s.file.slice(s.file.lastIndexOf('/') + 1), hash: s.hash }))),
-  );
+  api.get('/', (c) => {
+    const networkCount = [...shown.orgs.values()].filter((o) => o.kind === 'network').length;
+    return c.json(
+      service.schemes().map((s) => ({
+        id: s.id,
+        title: s.title,
+        years: s.years,
+        file: s.file.slice(s.file.lastIndexOf('/') + 1),
+        hash: s.hash,
+        // The pot as stated (a year's, or the scheme's whole life), the lifetime pot, and each year's pot with what the lifetime pot has left after it.
+        pot_per: s.pot.per,
+        published_pot_pence: penceToNumber(publishedPot(s, networkCount)),
+        lifetime_pot_pence: penceToNumber(lifetimePotTotal(s, networkCount)),
+        year_pots: yearPots(s, networkCount).map((y) => ({ year: y.year, financial_year: y.financial_year, pot_pence: penceToNumber(y.pot_pence), left_after_pence: penceToNumber(y.left_after_pence) })),
+      })),
+    );
+  });
   api.get('/:scheme/:year', async (c) => {
     const { scheme, year } = service.scheme(c.req.param('scheme'), c.req.param('year'));
     return c.json(discloseCalculation(await service.calculation(scheme, year), shown));

@@ -5,6 +5,7 @@ import { formatBp } from '../../programmes/incentives/format-values.js';
 import { formatPounds } from '../../programmes/incentives/money.js';
 import type { Projection, ProjectedNetwork } from '../../programmes/incentives/projection.js';
 import { describeRule } from '../../programmes/incentives/rules.js';
+import { lifetimePotTotal, yearPots } from '../../programmes/incentives/lifetime.js';
 import type { Scheme } from '../../programmes/incentives/scheme.js';
 import type { DashboardData } from '../api/dashboard-data.js';
 import { ApiError } from '../api/errors.js';
@@ -74,23 +75,36 @@ function potSentence(calc: Calculation): string {
   }
 }
 
-/** The scheme index: each shipped scheme, its pot and its years. */
+/** The pot as the scheme file states it: "£112,000.00 for the scheme's life" or "£300,000.00 a year" (per network when so). */
+function statedPot(s: Scheme): { text: string; csv: string } {
+  const amount = s.pot.kind === 'total' ? s.pot.total : s.pot.perNetwork;
+  const each = s.pot.kind === 'per_network' ? ' per network' : '';
+  const covers = s.pot.per === 'scheme' ? " for the scheme's life" : ' a year';
+  return { text: `${gbp(Number(amount))}${each}${covers}`, csv: `${poundsCsv(Number(amount))}${each}${covers}` };
+}
+
+/** The scheme index: each shipped scheme, its pot as stated, its lifetime pot, and its years with each year's pot. */
 export function incentiveIndexPage(data: DashboardData, schemes: readonly Scheme[]): PageModel {
+  const networkCount = [...data.orgs.values()].filter((o) => o.kind === 'network').length;
   const t: Table = {
     id: 'schemes',
     caption: 'Network incentive schemes',
-    head: ['Scheme', 'Pot each year', 'Advance', 'Performance', 'Financial years'],
+    head: ['Scheme', 'Pot as stated', 'Lifetime pot', 'Advance', 'Performance', 'Financial years (pot)'],
+    numericColumns: [2],
     rows: schemes.map((s) => {
-      const years = Array.from({ length: s.years.to - s.years.from + 1 }, (_, i) => s.years.from + i);
-      const pot = s.pot.kind === 'total' ? gbp(Number(s.pot.total)) : `${gbp(Number(s.pot.perNetwork))} per network`;
+      const stated = statedPot(s);
+      const lifetime = lifetimePotTotal(s, networkCount);
+      const years = yearPots(s, networkCount);
+      const label = (y: number): string => `${y}/${String((y + 1) % 100).padStart(2, '0')}`;
       return [
         cell(s.title, s.id),
-        cell(pot, s.pot.kind === 'total' ? poundsCsv(Number(s.pot.total)) : `${poundsCsv(Number(s.pot.perNetwork))} per network`),
+        cell(stated.text, stated.csv),
+        cell(gbp(Number(lifetime)), poundsCsv(Number(lifetime)), Number(lifetime)),
         cell(formatBp(s.advance.shareBp), formatBp(s.advance.shareBp)),
         cell(formatBp(s.performance.shareBp), formatBp(s.performance.shareBp)),
         cell(
-          years.map((y, i) => h`${i ? ', ' : ''}<a href="${base(s.id, y)}">${y}/${String((y + 1) % 100).padStart(2, '0')}<span class="nhsuk-u-visually-hidden"> ${s.title}</span></a>`),
-          years.map((y) => `${y}/${String((y + 1) % 100).padStart(2, '0')}`).join(' '),
+          years.map((y, i) => h`${i ? ', ' : ''}<a href="${base(s.id, y.year)}">${label(y.year)}<span class="nhsuk-u-visually-hidden"> ${s.title}</span></a> (${gbp(Number(y.pot_pence))})`),
+          years.map((y) => `${label(y.year)} ${poundsCsv(Number(y.pot_pence))}`).join(' '),
         ),
       ];
     }),
@@ -100,7 +114,7 @@ export function incentiveIndexPage(data: DashboardData, schemes: readonly Scheme
     breadcrumbs: [{ label: data.collaboration()?.name ?? 'Overview', href: '/' }],
     tables: [t],
     body: h`<h1>Network incentive schemes</h1>
-<p class="nhsuk-lede-text">Each scheme pays networks part of their pot in advance and the rest on performance against its KPIs. Choose a financial year for the commissioner summary and each network's payment statement.</p>
+<p class="nhsuk-lede-text">Each scheme pays networks part of their pot in advance and the rest on performance against its KPIs. A scheme's pot is stated either for each year or for the scheme's whole life, split between its years; the lifetime pot is the sum of its years' pots. Choose a financial year for the commissioner summary and each network's payment statement.</p>
 ${tableHtml(t, csvHref('/incentives', t.id))}`,
   };
 }
@@ -145,7 +159,9 @@ export function incentiveSummaryPage(data: DashboardData, calc: Calculation, pro
 <p class="nhsuk-lede-text">Commissioner summary for ${dateLabel(calc.period.start)} to ${dateLabel(calc.period.end)}. ${potSentence(calc)}</p>
 ${proj}
 <dl class="nhsuk-summary-list">
-${summaryRow('Total pot', gbp(t0.pot_pence))}
+${summaryRow("This year's pot (all networks)", gbp(t0.pot_pence))}
+${summaryRow('Lifetime pot', lifetimeText(calc))}
+${summaryRow('Left of the lifetime pot after this year', gbp(calc.pot.left_after_year_pence))}
 ${summaryRow('Advance + performance pot', `${gbp(t0.advance_pence)} + ${gbp(t0.performance_pot_pence)} = ${gbp(t0.advance_pence + t0.performance_pot_pence)}`)}
 ${summaryRow('Performance earned', `${gbp(t0.performance_pence)} of ${gbp(t0.performance_pot_pence)}`)}
 ${summaryRow('Clawback', gbp(t0.clawback_pence))}
@@ -156,6 +172,14 @@ ${tableHtml(t, csvHref(path, t.id))}
 <p class="nhsuk-body gp-download"><a href="${path}/summary.pdf">Download the summary as PDF</a></p>
 <p class="nhsuk-body-s">Scheme file ${calc.scheme.file.slice(calc.scheme.file.lastIndexOf('/') + 1)}, sha256 ${calc.scheme.hash.slice(0, 16)}…</p>`,
   };
+}
+
+/** "£112,000.00, the scheme's pot for its whole life (this year's part: £56,000.00)" or "£900,000.00: £300,000.00 a year". */
+function lifetimeText(calc: Calculation): string {
+  const p = calc.pot;
+  return p.per === 'scheme'
+    ? `${gbp(p.lifetime_pot_pence)}, the scheme's pot for its whole life (this year's part: ${p.year_part ?? gbp(p.total_pence)})`
+    : `${gbp(p.lifetime_pot_pence)}: ${gbp(p.total_pence)} a year`;
 }
 
 function summaryRow(key: string, value: string | Raw): Raw {
@@ -288,6 +312,7 @@ ${summaryRow('Advance paid', `${gbp(net.advance_pence)} on ${dateLabel(net.advan
 ${summaryRow('Performance payment', `${gbp(net.performance_pence)} of ${gbp(net.performance_pot_pence)}${net.performance_paid_on ? `, paid ${dateLabel(net.performance_paid_on)}` : ''}`)}
 ${summaryRow('Clawback', net.clawback_pence ? `−${gbp(net.clawback_pence)}` : gbp(0))}
 ${summaryRow('Total', gbp(net.total_pence))}
+${summaryRow("Scheme's lifetime pot (all networks)", `${lifetimeText(calc)}; ${gbp(calc.pot.left_after_year_pence)} left after this year`)}
 </dl>
 ${warningsHtml(calc.warnings.filter((w) => w.startsWith(`${net.code}:`) || !/^[A-Z0-9]+: /.test(w)))}
 ${projHtml}
