@@ -96,7 +96,7 @@ export function renderCalibrationMarkdown(t: CalibrationTable): string {
     const unit = r.measure === 'relative' ? ' (index)' : '';
     lines.push(
       `| ${r.programme} | ${r.indicator} | ${date} | ${r.published}${unit} | ${r.demo === null ? '–' : fixed(r.demo, digits)} | ${
-        r.difference === null ? '–' : `${r.difference > 0 ? '+' : ''}${fixed(r.difference, digits)}`
+        r.difference === null ? '–' : `${r.difference > 0 && Number(fixed(r.difference, digits)) !== 0 ? '+' : ''}${fixed(r.difference, digits)}`
       } | ±${r.tolerance} | ${r.within === null ? '–' : r.within ? 'yes' : 'no'} |`,
     );
   }
