@@ -1,5 +1,5 @@
 import type { Engine } from '../store/engine.js';
-import { monthEnd, type Study } from './study.js';
+import { monthEnd, studyOutcomes, type Study } from './study.js';
 
 export interface KpiSummaryRow {
   programme: string;
@@ -25,14 +25,17 @@ interface ValueRow extends Record<string, string | number | null> {
 
 /**
  * Per programme KPI: the collaboration's value and the range across networks at the start
- * and end periods of the study file, read from stored results.
+ * published dates of the study file, read from stored results.
  */
 export async function summariseStudy(engine: Engine, study: Study, titles: ReadonlyMap<string, string>): Promise<KpiSummaryRow[]> {
   const out: KpiSummaryRow[] = [];
-  for (const p of study.programmes) {
-    for (const k of p.kpis) {
-      const from = monthEnd(k.from.period);
-      const to = monthEnd(k.to.period);
+  for (const { programme: p, outcome: k } of studyOutcomes(study)) {
+    {
+      // Outcomes the review quotes values for, at the published dates.
+      if (!k.published) continue;
+      const { from: pf, to: pt } = k.published;
+      const from = monthEnd(pf.month);
+      const to = monthEnd(pt.month);
       const rows = await engine.all<ValueRow>(
         `SELECT org_kind, CAST(period_end AS VARCHAR) AS period_end, value FROM indicator_result
           WHERE indicator_id = $1 AND period_end IN (CAST($2 AS DATE), CAST($3 AS DATE)) AND org_kind IN ('collaboration', 'network')`,
@@ -44,13 +47,13 @@ export async function summariseStudy(engine: Engine, study: Study, titles: Reado
       const [nminF, nmaxF] = range(pick(from, 'network'));
       const [nminT, nmaxT] = range(pick(to, 'network'));
       const reported =
-        'value' in k.from && 'value' in k.to ? `${k.from.value} → ${k.to.value}` : 'relative' in k.from && 'relative' in k.to ? `+${k.to.relative - k.from.relative}%` : '';
+        'value' in pf && 'value' in pt ? `${pf.value} → ${pt.value}` : 'relative' in pf && 'relative' in pt ? `+${pt.relative - pf.relative}%` : '';
       out.push({
         programme: p.title,
         indicator_id: k.indicator,
         title: titles.get(k.indicator) ?? k.indicator,
-        from_period: k.from.period,
-        to_period: k.to.period,
+        from_period: pf.month,
+        to_period: pt.month,
         collaboration_from: pick(from, 'collaboration')[0] ?? null,
         collaboration_to: pick(to, 'collaboration')[0] ?? null,
         network_min_from: nminF,

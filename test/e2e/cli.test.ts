@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/util/csv.js';
+import { loadStudy, studyOutcomes } from '../../src/programmes/study.js';
 
 // Drives the built CLI (bin/gpnet.js → dist/) as a user would. `npm test` builds first.
 const root = join(import.meta.dirname, '..', '..');
@@ -79,6 +80,29 @@ describe('gpnet demo', () => {
     const again = gpnet('demo', '--db', db, '--no-serve');
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/Using the 6,000 patients already in/);
+  });
+
+  it('--calibration prints every published value of the study file beside the demo’s, as Markdown or JSON, without serving', () => {
+    const db = join(work, 'demo.duckdb'); // made by the test above
+    const published = studyOutcomes(loadStudy('tower-hamlets')).flatMap((o) => (o.outcome.published ? [o.outcome.published.from, o.outcome.published.to] : []));
+    const md = gpnet('demo', '--calibration', '--db', db);
+    expect(md.status, md.stderr).toBe(0);
+    const rows = md.stdout.split('\n').filter((l) => /^\| (childhood_immunisation|diabetes|copd|cvd) \|/.test(l));
+    expect(rows).toHaveLength(published.length);
+    expect(md.stdout).toContain('| Programme | Indicator | Published date | Published | Demo | Difference | Tolerance | Within |');
+    expect(md.stdout).toMatch(/\| childhood_immunisation \| mmr1-by-2 \| 2009-09-30 \| 80 \| \d+\.\d \| [+-]?\d+\.\d \| ±5 \| (yes|no) \|/);
+    const json = gpnet('demo', '--calibration', '--db', db, '--format', 'json');
+    expect(json.status, json.stderr).toBe(0);
+    const t = JSON.parse(json.stdout) as { gpnet: string; rows: { indicator: string; published: number; demo: number | null; difference: number | null; tolerance: number; within: boolean | null }[] };
+    expect(t.gpnet).toBe('demo-calibration');
+    expect(t.rows.map((r) => r.published)).toEqual(published.map((p) => ('value' in p ? p.value : p.relative)));
+    for (const r of t.rows) {
+      if (r.demo === null) continue;
+      expect(r.difference).toBeCloseTo(r.demo - r.published, 9);
+      expect(r.within).toBe(Math.abs(r.difference!) <= r.tolerance + 1e-9);
+    }
+    expect(gpnet('demo', '--db', db, '--format', 'json', '--no-serve').stderr).toContain('--format is for --calibration');
+    expect(gpnet('demo', '--calibration', '--db', db, '--format', 'pdf').stderr).toContain('--format must be md or json');
   });
 });
 

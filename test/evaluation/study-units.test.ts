@@ -4,7 +4,7 @@
  * and the command's study-mode options (on a small generated store).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEvaluateOutput, type EvaluateCliOptions } from '../../src/cli/commands/evaluate.js';
 import { loadCodelists } from '../../src/codelists/load.js';
@@ -15,7 +15,8 @@ import { markdownToHtml } from '../../src/programmes/evaluation/markdown-html.js
 import { isPeriod, parsePeriod } from '../../src/programmes/evaluation/period.js';
 import type { InputSeries } from '../../src/programmes/evaluation/series.js';
 import { itemCost, programmeCosts, readCostsFile } from '../../src/programmes/evaluation/study-costs.js';
-import { additionalPatients, type StudyReport } from '../../src/programmes/evaluation/study-evaluate.js';
+import { additionalPatients, evaluateStudy, type StudyReport } from '../../src/programmes/evaluation/study-evaluate.js';
+import { UserError } from '../../src/cli/errors.js';
 import { catalogueOf } from '../../src/programmes/incentives/load-scheme.js';
 import { loadStudy } from '../../src/programmes/study.js';
 import { generateSynthetic } from '../../src/sources/synthetic/generate.js';
@@ -171,7 +172,27 @@ describe('gpnet evaluate --study on a small store', () => {
     await db?.close();
   });
 
+  it('fails (exit 2, no file written) with the measure command that fills in every missing month, when the store lacks results', async () => {
+    const out = `${dir.path}/missing.json`;
+    // Unmeasured: the diabetes and CVD indicators (their windows reach back to QOF year 2004, ending
+    // 2004-03, and forward to 2012-03) and COPD admissions; the measured ones cover their months.
+    const err = await writeEvaluateOutput({ study: 'tower-hamlets', db: 'small', out }, { store: db }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toContain(`Measure them with: gpnet measure --db ${db.location} --from 2004-03 --to 2012-03`);
+    expect((err as Error).message).toMatch(/dm-care-plan \(6 months, 2007-03 to 2012-03\)/);
+    expect((err as Error).message).not.toMatch(/copd-review|mmr1-by-2/);
+    expect(existsSync(out)).toBe(false);
+    // The dashboard's mode reports those outcomes as not available, with the command.
+    const study = loadStudy('tower-hamlets');
+    const r = await evaluateStudy(db, study, indicators, catalogue, { missing: 'report' });
+    const dm = r.programmes.find((p) => p.id === 'diabetes')!.kpis[0]!;
+    expect(dm.status).toBe('not-available');
+    expect(dm.reason).toContain('gpnet measure --db');
+    expect(r.programmes.find((p) => p.id === 'copd')!.kpis.find((k) => k.indicator === 'copd-review')!.status).toBe('ok');
+  });
+
   it('adds the --costs file to the scheme payments and writes JSON to --out', async () => {
+    await measure(db, { indicators, codelists, from: '2004-01', to: '2013-12' });
     const costs = dir.write('th-costs.yaml', 'programmes:\n  copd:\n    schemes: [copd.yaml]\n    items:\n      - { item: respiratory nurse sessions, kind: staff, pounds: 40000, per: year, years: { from: 2010, to: 2012 } }\n');
     const out = `${dir.path}/study.json`;
     await writeEvaluateOutput({ study: 'tower-hamlets', db: 'small', costs, comparator: 'SYNB-LON', out }, { store: db });
@@ -183,16 +204,37 @@ describe('gpnet evaluate --study on a small store', () => {
     ]);
     expect(copd.costs.schemes.map((s) => s.status)).toEqual(['ok', 'ok', 'ok']);
     expect(copd.costs.total_pence).toBe(copd.costs.incentive_pence + 12_000_000);
-    // The diabetes indicators were not measured: the report says so instead of failing.
-    const dm = r.programmes.find((p) => p.id === 'diabetes')!;
-    expect(dm.kpis[0]!.comparisons[0]).toMatchObject({ status: 'not-available' });
-  });
+  }, 120_000);
 
-  it('renders Markdown with a table per programme', async () => {
+  it('uses the study file’s comparators per programme; one absent from the store is reported not available, not a crash', async () => {
+    const r = await evaluateStudy(db, loadStudy('tower-hamlets'), indicators, catalogue);
+    const dm = r.programmes.find((p) => p.id === 'diabetes')!;
+    expect(dm.comparators).toEqual(['SYNB-PCTA', 'SYNB-PCTB', 'SYNB-LON', 'SYNB-ENG']);
+    expect(r.programmes.find((p) => p.id === 'copd')!.comparators).toEqual(['SYNB-LON', 'SYNB-ENG']);
+    const present = new Set((await db.all<{ code: string }>("SELECT code FROM organisation WHERE kind = 'benchmark'")).map((x) => x.code));
+    for (const c of r.comparators) expect(c.available).toBe(present.has(c.code));
+    const care = dm.kpis.find((k) => k.indicator === 'dm-care-plan')!;
+    for (const c of care.comparisons) {
+      if (present.has(c.comparator)) expect(c.status, c.reason).toBe('ok');
+      else expect(c).toMatchObject({ status: 'not-available', reason: expect.stringContaining(`${c.comparator} is not in`) });
+    }
+    // Every outcome says its window, period and method; an ITS only where there are 3 periods on each side.
+    for (const k of r.programmes.flatMap((p) => p.kpis)) {
+      expect(k.window.first_period_end >= '2004-01-01').toBe(true);
+      if (k.status !== 'ok') continue;
+      const its = k.periods.before.length >= 3 && k.periods.after.length >= 3;
+      expect(k.method).toBe(its ? 'comparative ITS' : 'comparative before/after');
+    }
+    expect(r.programmes[0]!.kpis[0]).toMatchObject({ indicator: 'mmr1-by-2', period: 'quarter', method: 'comparative ITS', window: { from: '2006-Q1', to: '2010-Q3' } });
+  }, 120_000);
+
+  it('renders Markdown with a table per programme, and each outcome’s window and period', async () => {
     const out = `${dir.path}/study.md`;
     await writeEvaluateOutput({ study: 'tower-hamlets', db: 'small', format: 'md', out }, { store: db });
     const md = readFileSync(out, 'utf8');
     expect(md).toMatch(/^# Tower Hamlets managed practice networks/);
     expect(md.match(/\*\*[^*]+: KPIs\*\*/g)).toHaveLength(loadStudy('tower-hamlets').programmes.length);
-  });
+    expect(md).toContain('mmr1-by-2: quarterly, 2006-Q1–2010-Q3; ITS (14 before, 2 in the phase-in, 3 after)');
+    expect(md).toContain('dm-retinal-screening: yearly (QOF years to 31 March), 2007–2012; before/after (3 before, 1 in the phase-in, 2 after)');
+  }, 120_000);
 });

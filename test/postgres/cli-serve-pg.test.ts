@@ -246,7 +246,8 @@ describe('gpnet demo --pg', () => {
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Generating 600 synthetic patients into postgres:\/\/postgres@127\.0\.0\.1:\d+\/cli_demo/);
-    expect(r.stdout).toMatch(/measured 32 indicators × 108 months/);
+    // The months the study file needs, in whole years (2004–2013).
+    expect(r.stdout).toMatch(/measured 32 indicators × 120 months \(2004-01 … 2013-12\)/);
     expect(r.stdout).toMatch(/Explore further with: gpnet export results --pg URL/);
     await withPg(url, async (e) => {
       expect(await e.all('SELECT count(*) AS n FROM patient')).toEqual([{ n: 600 }]);

@@ -258,11 +258,12 @@ describe('study page /evaluate/study', () => {
       expect(text).toContain(p.title);
       for (const k of p.kpis) expect(text).toContain(k.indicator);
     }
-    // A step estimate and its P value as the report renders them (signed, 2 dp).
-    const k = json.programmes.flatMap((p) => p.kpis).find((x) => x.comparisons[0]?.status === 'ok' && x.comparisons[0].level_change)!;
-    const lc = k.comparisons[0]!.level_change!;
-    const s = lc.estimate.toFixed(2);
-    expect(text).toContain(`${lc.estimate > 0 ? '+' : ''}${s}`);
+    // An effect estimate as the report renders it (signed, 2 dp), and each outcome's window.
+    const k = json.programmes.flatMap((p) => p.kpis).find((x) => x.kind === 'proportion' && x.comparisons[0]?.status === 'ok' && x.comparisons[0].effect)!;
+    const e = k.comparisons[0]!.effect!;
+    const s = e.estimate.toFixed(2);
+    expect(text).toContain(`${e.estimate > 0 ? '+' : ''}${s}`);
+    expect(text).toContain('mmr1-by-2: quarterly, 2006-Q1–2010-Q3');
     expect(d.querySelectorAll('table.nhsuk-table').length).toBeGreaterThan(4);
     expect((await get('/evaluate/study?x=1')).status).toBe(400);
     console.log(`/evaluate/study (first request): ${ms.toFixed(0)} ms`);

@@ -13,6 +13,7 @@ import { loadIndicatorLibrary } from '../indicator-library.js';
 import { OpenModeRefused } from '../../server/auth/open-mode.js';
 import { makeProgress } from '../progress.js';
 import { describeStore } from '../store-option.js';
+import { demoCalibration, studyMeasureRange } from './demo-calibration.js';
 import { formatGenerateSummary } from './generate.js';
 import { formatMeasureSummary } from './measure.js';
 
@@ -33,7 +34,9 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed', '1')
     .option('--port <n>', 'port for the dashboard (0 = any free port)', '8080')
     .option('--no-serve', 'print the summary and stop, without serving the dashboard')
-    .action(async (opts: { db: string; pg?: string; patients: string; seed: string; port: string; serve: boolean }, cmd: Command) => {
+    .option('--calibration', 'print the calibration table (published values beside the demo’s) and stop; never serves')
+    .option('--format <format>', 'with --calibration: md or json', 'md')
+    .action(async (opts: { db: string; pg?: string; patients: string; seed: string; port: string; serve: boolean; calibration?: boolean; format: string }, cmd: Command) => {
       if (opts.pg !== undefined && cmd.getOptionValueSource('db') !== 'default') throw new UserError('give one store: --db FILE or --pg postgres://…, not both');
       if (opts.pg !== undefined && !/^postgres(ql)?:\/\//.test(opts.pg)) throw new UserError('--pg must be a postgres:// connection URL');
       const where = opts.pg !== undefined ? describeStore({ pg: opts.pg }) : opts.db;
@@ -43,9 +46,20 @@ export function register(program: Command): void {
       const seed = Number(opts.seed);
       if (!Number.isInteger(patients) || patients < 200) throw new UserError(`--patients must be a whole number of at least 200 (got ${opts.patients})`);
       if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be a whole number (got ${opts.seed})`);
+      if (cmd.getOptionValueSource('format') !== 'default' && !opts.calibration) throw new UserError('--format is for --calibration');
+      if (opts.calibration && opts.format !== 'md' && opts.format !== 'json') throw new UserError(`--format must be md or json (got ${opts.format})`);
       const { codelists, indicators } = loadIndicatorLibrary();
       const study = loadStudy('tower-hamlets');
       const store = await openStore(opts.pg !== undefined ? { pg: opts.pg } : { db: opts.db });
+      if (opts.calibration) {
+        try {
+          const out = await demoCalibration({ store, study, library: { codelists, indicators }, patients, seed, format: opts.format as 'md' | 'json', log: (l) => process.stderr.write(`${l}\n`) });
+          process.stdout.write(out);
+        } finally {
+          await store.close();
+        }
+        return;
+      }
       const progress = makeProgress();
       try {
         const patientsInStore = Number(await scalar(store, 'SELECT count(*) FROM patient'));
@@ -66,12 +80,14 @@ export function register(program: Command): void {
         }
         const results = Number(await scalar(store, 'SELECT count(*) FROM indicator_result'));
         if (results === 0) {
-          process.stdout.write('Measuring every indicator at every month end, 2005–2013 …\n');
+          // Every month the study's windows and published dates need (whole years, at least 2005–2013).
+          const range = studyMeasureRange(study);
+          process.stdout.write(`Measuring every indicator at every month end, ${range.from} … ${range.to} …\n`);
           const m = await measure(store, {
             indicators,
             codelists,
-            from: '2005-01',
-            to: '2013-12',
+            from: range.from,
+            to: range.to,
             onProgress: (e) => {
               if (e.phase === 'prepare') progress.start('indicators', e.total);
               else if (e.phase === 'indicator') progress.tick();

@@ -203,7 +203,7 @@ export interface StudyDeps extends EvaluateDeps {
 
 function parseStudyOptions(raw: EvaluateCliOptions): z.output<typeof StudyCliOptions> {
   for (const [key, flag] of NOT_FOR_STUDY) {
-    if (raw[key] !== undefined) throw new UserError(`${flag} is not used with --study: the study file gives each programme's start window and KPIs`);
+    if (raw[key] !== undefined) throw new UserError(`${flag} is not used with --study: the study file gives each outcome's window, period and phase-in`);
   }
   if (raw.slopeChange === false) throw new UserError('--no-slope-change is not used with --study: the Table 1 report estimates both changes');
   const parsed = StudyCliOptions.safeParse(raw);

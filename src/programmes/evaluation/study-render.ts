@@ -60,25 +60,47 @@ function kpiLabel(k: KpiSummary): string {
   return `${k.title ?? k.indicator} (\`${k.indicator}\`${per})${k.in_table ? '' : ' *'}`;
 }
 
+/** "quarterly, 2006-Q1–2010-Q3" / "yearly (QOF years to 31 March), 2007–2012". */
+export function windowText(k: Pick<KpiSummary, 'period' | 'year_basis' | 'window'>): string {
+  const period = k.period === 'month' ? 'monthly' : k.period === 'quarter' ? 'quarterly' : k.year_basis === 'qof' ? 'yearly (QOF years to 31 March)' : 'yearly (calendar years)';
+  return `${period}, ${k.window.from}–${k.window.to}`;
+}
+
+function methodText(k: KpiSummary): string {
+  if (k.method === null) return 'not available';
+  const n = `${k.periods.before.length} before, ${k.periods.transition.length} in the phase-in, ${k.periods.after.length} after`;
+  return `${k.method === 'comparative ITS' ? 'ITS' : 'before/after'} (${n})`;
+}
+
+function publishedCell(k: KpiSummary, which: 0 | 1): string {
+  const p = k.published[which];
+  if (!p) return '–';
+  const demo = p.demo === null ? '–' : value(p.demo, p.measure === 'relative' ? null : k.kind);
+  const within = p.within === null ? '' : p.within ? '' : ' (outside tolerance)';
+  return `${p.measure === 'relative' ? `${p.published} (index)` : p.published} / ${demo} (${p.label ?? p.month})${within}`;
+}
+
+function effectCell(c: ComparisonSummary | undefined, kind: string | null): string {
+  if (!c) return '–';
+  if (c.status !== 'ok' || !c.effect) return c.status === 'not-available' ? 'not available' : 'not estimable';
+  return estimateCell(c.effect, kind === 'mean' ? 3 : 2);
+}
+
 function kpiTable(p: ProgrammeSummary, comparators: StudyReport['comparators']): Table {
-  const header = ['KPI', 'Start: study / gpnet', 'End: study / gpnet', 'Target met (end)'];
-  for (const c of comparators) {
-    const name = c.name.replace(/\s*\(.*\)\s*$/, '');
-    header.push(`Step vs ${name} (P)`, `Slope/month vs ${name} (P)`);
-  }
+  const header = ['KPI', 'Window', 'Method', 'Published start / gpnet', 'Published end / gpnet', 'Target met (end)'];
+  const used = comparators.filter((c) => p.comparators.includes(c.code));
+  for (const c of used) header.push(`Effect vs ${c.name.replace(/\s*\(.*\)\s*$/, '')} (P)`);
   header.push('Study found', 'gpnet finds', 'Agrees');
   const rows = p.kpis.map((k) => {
     const row = [
       kpiLabel(k),
-      `${k.reported?.from ?? '–'} / ${value(k.start.value, k.kind)} (${k.start.period})`,
-      `${k.reported?.to ?? '–'} / ${value(k.end.value, k.kind)} (${k.end.period})`,
+      windowText(k),
+      methodText(k),
+      publishedCell(k, 0),
+      publishedCell(k, 1),
       k.target ? `${k.target.met === null ? '–' : k.target.met ? 'yes' : 'no'} (${k.target.direction === 'higher' ? '≥' : '≤'} ${k.target.value})` : 'no target',
     ];
-    for (const c of comparators) {
-      const cmp = k.comparisons.find((x) => x.comparator === c.code);
-      if (!cmp || cmp.status !== 'ok') row.push(cmp?.status === 'not-available' ? 'not compared' : 'not estimable', '–');
-      else row.push(estimateCell(cmp.level_change, k.kind === 'mean' ? 3 : 2), estimateCell(cmp.slope_change, k.kind === 'mean' ? 4 : 3));
-    }
+    for (const c of used) row.push(effectCell(k.comparisons.find((x) => x.comparator === c.code), k.kind));
     const findings = k.comparisons.map((c) => `${findingWord(c)} vs ${shortName(c)}`);
     row.push(k.expected === 'none' ? 'no change' : k.expected === 'increase' ? 'rise' : 'fall', findings.join('; '), k.agrees_with_study ? 'yes' : 'no');
     return row;
@@ -103,16 +125,16 @@ function costPerPatientTable(p: ProgrammeSummary, comparators: StudyReport['comp
   const kpis = p.kpis.filter((k) => k.kind === 'proportion' || k.kind === 'count');
   if (kpis.length === 0) return null;
   const header = ['KPI'];
-  for (const c of comparators) {
+  for (const c of comparators.filter((x) => p.comparators.includes(x.code))) {
     const name = c.name.replace(/\s*\(.*\)\s*$/, '');
     header.push(`Additional patients vs ${name}`, `Patient-months vs ${name}`, `Cost per additional patient vs ${name}`);
   }
   const rows = kpis.map((k) => {
     const row = [kpiLabel(k)];
-    for (const c of comparators) {
+    for (const c of comparators.filter((x) => p.comparators.includes(x.code))) {
       const a = k.comparisons.find((x) => x.comparator === c.code)?.additional_patients;
       if (!a) row.push('–', '–', '–');
-      else row.push(num(a.at_horizon, 0), num(a.patient_months, 0), a.cost_per_additional_patient_pence === null ? '–' : formatPounds(a.cost_per_additional_patient_pence));
+      else row.push(num(a.at_horizon, 0), a.patient_months === null ? '–' : num(a.patient_months, 0), a.cost_per_additional_patient_pence === null ? '–' : formatPounds(a.cost_per_additional_patient_pence));
     }
     return row;
   });
@@ -122,28 +144,29 @@ function costPerPatientTable(p: ProgrammeSummary, comparators: StudyReport['comp
 function sections(r: StudyReport): Section[] {
   return r.programmes.map((p) => {
     const paragraphs = [
-      `Programme start: ${p.start_window.from} to ${p.start_window.to} (phased by network; left out of the fit as a transition period). Horizon for additional patients: ${p.horizon}.`,
+      `Phase-in: ${p.phase_in.from} to ${p.phase_in.to} (phased by network; periods whose value date falls inside it are left out as a transition). Comparators: ${p.comparators.join(', ')}${p.comparators_note ? ` (${p.comparators_note})` : ''}.`,
+      ...p.kpis.map((k) => `${k.indicator}: ${windowText(k)}${k.phase_in.from !== p.phase_in.from || k.phase_in.to !== p.phase_in.to ? `, phase-in ${k.phase_in.from} to ${k.phase_in.to}` : ''}; ${methodText(k)}${k.status !== 'ok' && k.reason ? `; not available: ${k.reason}` : ''}.`),
     ];
-    const notes = p.kpis.filter((k) => !k.in_table && k.note).map((k) => `\\* ${k.indicator}: ${k.note}.`);
+    const notes = p.kpis.filter((k) => k.note).map((k) => `\\* ${k.indicator}: ${k.note}.`);
     paragraphs.push(...notes);
     for (const k of p.kpis) {
-      for (const c of k.comparisons) if (c.status !== 'ok' && c.reason) paragraphs.push(`${k.indicator} vs ${shortName(c)}: ${c.reason}.`);
+      if (k.status === 'ok') for (const c of k.comparisons) if (c.status !== 'ok' && c.reason) paragraphs.push(`${k.indicator} vs ${shortName(c)}: ${c.reason}.`);
     }
     paragraphs.push(...p.costs.notes.map((n) => `Costs: ${n}.`));
     const tables: Section['tables'] = [{ caption: `${p.title}: KPIs`, table: kpiTable(p, r.comparators) }];
     const ct = costTable(p);
     if (ct) tables.push({ caption: `${p.title}: costs`, table: ct });
     const cp = ct ? costPerPatientTable(p, r.comparators) : null;
-    if (cp) tables.push({ caption: `${p.title}: additional patients reaching the standard at ${p.horizon} and cost per additional patient`, table: cp });
+    if (cp) tables.push({ caption: `${p.title}: additional patients reaching the standard at the end of each window and cost per additional patient`, table: cp });
     return { heading: p.title, paragraphs, tables };
   });
 }
 
 function intro(r: StudyReport): string[] {
   return [
-    `Organisation: ${r.organisation.name} (${r.organisation.code}); store ${r.db}. Comparators: ${r.comparators.map((c) => `${c.name} (${c.code})`).join(', ')}.`,
-    `Method: ${r.method}. Significance at P < ${r.alpha}. Step is the difference in level change in the KPI's units (percentage points for proportions); slope is the difference in the change of the monthly trend.`,
-    'Start and end: the value the review reports / the value gpnet measures for the collaboration, at the month shown. KPIs marked * are not in the review’s table (no values quoted).',
+    `Organisation: ${r.organisation.name} (${r.organisation.code}); store ${r.db}. Comparators: ${r.comparators.map((c) => `${c.name} (${c.code})${c.available ? '' : ` — not available: ${c.reason ?? 'not in the store'}`}`).join(', ')}.`,
+    `Method: ${r.method}. Significance at P < ${r.alpha}. The effect is the collaboration’s change minus the comparator’s, in the KPI’s units (percentage points for proportions).`,
+    'Published start and end: the value the review published / the value gpnet measures for the collaboration, at the published date shown. KPIs marked * have no published values in the review.',
   ];
 }
 

@@ -80,7 +80,7 @@ export function programmeStart(ind: IndicatorRecord): { date: Date; label: strin
   }
   const p = study.programmes.find((x) => x.kpis.some((k) => k.indicator === ind.definition.id)) ?? study.programmes.find((x) => x.id === ind.definition.area);
   if (!p) return null;
-  const month = `${p.start.from}-01`;
+  const month = `${p.phase_in.from}-01`;
   return { date: toDate(month), label: `${p.title} programme starts (${monthLabel(month)})` };
 }
 

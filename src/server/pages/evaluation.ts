@@ -79,9 +79,9 @@ function theStudy(): Study | null {
 export function defaultIntervention(ind: IndicatorRecord | undefined): string | null {
   const s = theStudy();
   if (!s || !ind) return null;
-  const p = s.programmes.find((x) => x.kpis.some((k) => k.indicator === ind.definition.id) || (x.also_evaluate ?? []).some((k) => k.indicator === ind.definition.id)) ?? s.programmes.find((x) => x.id === ind.definition.area);
+  const p = s.programmes.find((x) => x.kpis.some((k) => k.indicator === ind.definition.id)) ?? s.programmes.find((x) => x.id === ind.definition.area);
   if (!p) return null;
-  return p.start.from === p.start.to ? p.start.from : `${p.start.from}..${p.start.to}`;
+  return p.phase_in.from === p.phase_in.to ? p.phase_in.from : `${p.phase_in.from}..${p.phase_in.to}`;
 }
 
 function firstStudyIndicator(data: DashboardData): string | undefined {
@@ -581,7 +581,8 @@ async function studyReport(data: DashboardData): Promise<{ report: StudyReport; 
     if (!s) throw badRequest(`the study file programmes/${STUDY_ID}.yaml cannot be read`);
     const { study, withheld } = disclosableStudy(data, s);
     const indicators = loadIndicators(loadCodelists());
-    return { report: await evaluateStudy(data.engine, study, indicators, catalogueOf(indicators), {}), withheld };
+    // A store that lacks some results shows those outcomes as not available, with the measure command.
+    return { report: await evaluateStudy(data.engine, study, indicators, catalogueOf(indicators), { missing: 'report' }), withheld };
   });
 }
 
