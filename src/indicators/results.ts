@@ -120,6 +120,12 @@ export function unitOfKind(kind: IndicatorDefinition['kind']): string {
   }
 }
 
+/** The unit an indicator's values are in: the kind's unit, or for a mean its target's unit (e.g. '% (DCCT)'). */
+export function indicatorUnit(def: IndicatorDefinition): string {
+  if (def.kind === 'mean' && def.target?.unit) return def.target.unit;
+  return unitOfKind(def.kind);
+}
+
 /** Byar's approximation for a Poisson count (PHE uses exact limits below 10; see stats issue). */
 function poissonRateInterval(x: number): { lower: number; upper: number } {
   const z = Z95;
