@@ -11,6 +11,8 @@ export interface Codelist {
   system: CodeSystem;
   version: string;
   codes: { code: string; term: string | null }[];
+  /** Where the list came from, as codelists.yaml says (absent for lists built in tests). */
+  source?: string;
 }
 
 /** The project's codelists/ folder (beside src/ and dist/). */
@@ -28,7 +30,7 @@ function loadOne(dir: string, entry: CodelistEntry, loaded: ReadonlyMap<string, 
       for (const c of part.codes) if (!seen.has(c.code)) seen.set(c.code, c.term);
     }
     const codes = [...seen.entries()].map(([code, term]) => ({ code, term }));
-    return { slug: entry.slug, title: entry.title, system: entry.system, version: entry.version, codes };
+    return { slug: entry.slug, title: entry.title, system: entry.system, version: entry.version, codes, source: entry.source };
   }
   const file = entry.file as string;
   const path = join(dir, file);
@@ -67,7 +69,7 @@ function loadOne(dir: string, entry: CodelistEntry, loaded: ReadonlyMap<string, 
     const bad = codes.filter((c) => !/^\d{6,18}$/.test(c.code));
     if (bad.length) throw new CodelistError(`codelist ${entry.slug}: not a SNOMED CT/dm+d id: ${bad[0]?.code}`);
   }
-  return { slug: entry.slug, title: entry.title, system: entry.system, version: entry.version, codes };
+  return { slug: entry.slug, title: entry.title, system: entry.system, version: entry.version, codes, source: entry.source };
 }
 
 /** Loads and checks every codelist in the manifest. */

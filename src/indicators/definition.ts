@@ -32,6 +32,27 @@ export const Comparison = z
   .strict();
 export type Comparison = z.infer<typeof Comparison>;
 
+/** Which admissions (linked hospital data) count: admission method and ICD-10 prefixes (dots ignored). */
+const AdmissionMethod = z.enum(['emergency', 'elective', 'any']);
+const Icd10Prefixes = z.array(z.string().regex(/^[A-Z][0-9A-Z.]*$/, 'an ICD-10 code or prefix, e.g. I21 or J44.1')).min(1);
+
+/**
+ * Admissions matched by a criterion: method, ICD-10 prefixes, and which of the admission's
+ * dates is its date for the window and for what follows ('discharged': admissions without a
+ * discharge date never count).
+ */
+export const AdmissionSpec = z
+  .object({ method: AdmissionMethod, icd10_prefixes: Icd10Prefixes, date: z.enum(['admitted', 'discharged']), window: Window.optional() })
+  .strict();
+export type AdmissionSpec = z.infer<typeof AdmissionSpec>;
+
+/** Completed years at some date, within [min, max] (both inclusive). */
+const YearsRange = z
+  .object({ min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional() })
+  .strict()
+  .refine((a) => a.min !== undefined || a.max !== undefined, 'needs min or max')
+  .refine((a) => a.min === undefined || a.max === undefined || a.min <= a.max, 'min is greater than max');
+
 export type Criterion =
   | { on_register: { codelist: string; resolved_by?: string | undefined } }
   | { has_event: { codelist: string; window?: Window | undefined; value?: Comparison | undefined; min_count?: number | undefined } }
@@ -40,6 +61,8 @@ export type Criterion =
   | { first_event: { codelist: string; window: Window } }
   | { medication: { codelist: string; window?: Window | undefined; min_count?: number | undefined } }
   | { event_then: { first: { codelist: string; window?: Window | undefined; value?: Comparison | undefined }; then: { codelist: string; within_days: number } } }
+  | { has_admission: AdmissionSpec }
+  | { admission_then: { admission: AdmissionSpec; then: { codelist: string; within_days: number } } }
   | { age: { min?: number | undefined; max?: number | undefined; unit: 'years' | 'months' } }
   | { sex: 'F' | 'M' }
   | { registered_for: { months: number } }
@@ -70,6 +93,14 @@ export const Criterion: z.ZodType<Criterion> = z.lazy(() =>
             first: z.object({ codelist: Slug, window: Window.optional(), value: Comparison.optional() }).strict(),
             then: z.object({ codelist: Slug, within_days: z.number().int().nonnegative() }).strict(),
           })
+          .strict(),
+      })
+      .strict(),
+    z.object({ has_admission: AdmissionSpec }).strict(),
+    z
+      .object({
+        admission_then: z
+          .object({ admission: AdmissionSpec, then: z.object({ codelist: Slug, within_days: z.number().int().nonnegative() }).strict() })
           .strict(),
       })
       .strict(),
@@ -107,8 +138,8 @@ export const CountedItems = z.union([
     .object({
       admissions: z
         .object({
-          method: z.enum(['emergency', 'elective', 'any']),
-          icd10_prefixes: z.array(z.string().regex(/^[A-Z][0-9A-Z.]*$/)).min(1),
+          method: AdmissionMethod,
+          icd10_prefixes: Icd10Prefixes,
           window: Window,
         })
         .strict(),
@@ -117,6 +148,28 @@ export const CountedItems = z.union([
   z.object({ events: z.object({ codelist: Slug, window: Window }).strict() }).strict(),
 ]);
 export type CountedItems = z.infer<typeof CountedItems>;
+
+/**
+ * For kind 'deaths_per_100000': the deaths counted, each at the practice the patient was
+ * registered with on the day they died (docs/INDICATORS.md). The window is relative to R.
+ */
+export const CountedDeaths = z
+  .object({
+    window: z.union([z.object({ months: z.number().int().positive() }).strict(), z.object({ days: z.number().int().positive() }).strict()]),
+    /** Age at death in completed years. */
+    age_at_death: YearsRange.optional(),
+    /** The death followed an admission: admitted ≤ death ≤ admitted + within_days. */
+    after_admission: z
+      .object({ method: AdmissionMethod, icd10_prefixes: Icd10Prefixes, within_days: z.number().int().nonnegative() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type CountedDeaths = z.infer<typeof CountedDeaths>;
+
+/** Every kind of indicator, in the order the docs list them. */
+export const INDICATOR_KINDS = ['proportion', 'mean', 'count', 'rate_per_1000', 'deaths_per_100000'] as const;
+export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
 
 export const Target = z
   .object({
@@ -136,13 +189,15 @@ export const IndicatorDefinition = z
     area: z.enum(['childhood_immunisation', 'diabetes', 'copd', 'cvd']),
     rationale: z.string().min(1),
     source: z.string().min(1),
-    kind: z.enum(['proportion', 'mean', 'count', 'rate_per_1000']),
+    kind: z.enum(INDICATOR_KINDS),
     /** Everyone registered and alive at R who meets this (the register / eligible population). */
     population: Criterion,
     /** proportion: who meets the standard; count: who is counted (default: the whole population). */
     numerator: Criterion.optional(),
     value: MeasuredValue.optional(),
     count: CountedItems.optional(),
+    /** deaths_per_100000: which deaths are counted (the population is the denominator). */
+    deaths: CountedDeaths.optional(),
     /** Personalised care adjustments: patients meeting any of these and not the numerator leave the denominator. */
     exclusions: z.array(Criterion).default([]),
     target: Target.optional(),
@@ -156,7 +211,9 @@ export const IndicatorDefinition = z
     if (d.kind === 'rate_per_1000' && !d.count) ctx.addIssue({ code: 'custom', path: ['count'], message: 'a rate needs count' });
     if (d.kind !== 'mean' && d.value) ctx.addIssue({ code: 'custom', path: ['value'], message: `value is only for kind mean` });
     if (d.kind !== 'rate_per_1000' && d.count) ctx.addIssue({ code: 'custom', path: ['count'], message: `count is only for kind rate_per_1000` });
-    if ((d.kind === 'mean' || d.kind === 'rate_per_1000') && d.numerator)
+    if (d.kind === 'deaths_per_100000' && !d.deaths) ctx.addIssue({ code: 'custom', path: ['deaths'], message: 'a death rate needs deaths' });
+    if (d.kind !== 'deaths_per_100000' && d.deaths) ctx.addIssue({ code: 'custom', path: ['deaths'], message: 'deaths is only for kind deaths_per_100000' });
+    if ((d.kind === 'mean' || d.kind === 'rate_per_1000' || d.kind === 'deaths_per_100000') && d.numerator)
       ctx.addIssue({ code: 'custom', path: ['numerator'], message: `a ${d.kind} has no numerator criterion (put conditions in population)` });
     if (d.kind !== 'proportion' && d.exclusions.length)
       ctx.addIssue({ code: 'custom', path: ['exclusions'], message: 'exclusions apply to proportions only' });
@@ -180,7 +237,8 @@ export function codelistSlugs(def: IndicatorDefinition): string[] {
     else if ('event_then' in c) {
       out.add(c.event_then.first.codelist);
       out.add(c.event_then.then.codelist);
-    } else if ('all' in c) c.all.forEach(visit);
+    } else if ('admission_then' in c) out.add(c.admission_then.then.codelist);
+    else if ('all' in c) c.all.forEach(visit);
     else if ('any' in c) c.any.forEach(visit);
     else if ('not' in c) visit(c.not);
   };

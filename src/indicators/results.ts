@@ -14,6 +14,8 @@ import type { LoadedIndicator } from './load.js';
  * - mean: numerator = sum of the patients' values; denominator = patients with a value; sum_sq = sum of squares.
  * - count: numerator = patients counted; denominator = registered list size of the practice.
  * - rate_per_1000: numerator = items counted; denominator = patients in the population.
+ * - deaths_per_100000: numerator = deaths counted at the practice (of patients registered there
+ *   on the day they died); denominator = patients in the population at period_end.
  */
 export interface RawResult {
   indicator_id: string;
@@ -90,11 +92,38 @@ export function valueAndCi(def: IndicatorDefinition, s: Sums): { value: number |
       const half = tQuantile(0.975, n - 1) * Math.sqrt(variance / n);
       return { value: mean, ci_low: mean - half, ci_high: mean + half };
     }
-    case 'rate_per_1000': {
+    case 'rate_per_1000':
+    case 'deaths_per_100000': {
+      const per = RATE_PER[def.kind];
       const ci = poissonRateInterval(x);
-      return { value: (1000 * x) / n, ci_low: (1000 * ci.lower) / n, ci_high: (1000 * ci.upper) / n };
+      return { value: (per * x) / n, ci_low: (per * ci.lower) / n, ci_high: (per * ci.upper) / n };
     }
   }
+}
+
+/** The multiplier of each rate kind. */
+export const RATE_PER = { rate_per_1000: 1000, deaths_per_100000: 100_000 } as const;
+
+/** How a value of each kind is shown: '%', 'mean', 'patients', 'per 1,000', 'per 100,000'. */
+export function unitOfKind(kind: IndicatorDefinition['kind']): string {
+  switch (kind) {
+    case 'proportion':
+      return '%';
+    case 'mean':
+      return 'mean';
+    case 'count':
+      return 'patients';
+    case 'rate_per_1000':
+      return 'per 1,000';
+    case 'deaths_per_100000':
+      return 'per 100,000';
+  }
+}
+
+/** The unit an indicator's values are in: the kind's unit, or for a mean its target's unit (e.g. '% (DCCT)'). */
+export function indicatorUnit(def: IndicatorDefinition): string {
+  if (def.kind === 'mean' && def.target?.unit) return def.target.unit;
+  return unitOfKind(def.kind);
 }
 
 /** Byar's approximation for a Poisson count (PHE uses exact limits below 10; see stats issue). */

@@ -4,7 +4,7 @@
  * the compiler (nor with the project's reference engine, so the two checks are independent).
  */
 import type { Codelist } from '../../src/codelists/load.js';
-import type { Comparison, Criterion, IndicatorDefinition, Window } from '../../src/indicators/definition.js';
+import type { AdmissionSpec, Comparison, CountedDeaths, Criterion, IndicatorDefinition, Window } from '../../src/indicators/definition.js';
 import type { LoadedIndicator } from '../../src/indicators/load.js';
 import type { RawResult } from '../../src/indicators/results.js';
 import type { ClinicalData, Patient, Registration } from '../../src/model/clinical.js';
@@ -153,8 +153,46 @@ function holds(c: Criterion, at: At): boolean {
     const age = c.age.unit === 'years' ? Math.floor(months / 12) : months;
     return (c.age.min === undefined || age >= c.age.min) && (c.age.max === undefined || age <= c.age.max);
   }
+  if ('has_admission' in c) return admissionDates(at, c.has_admission).length > 0;
+  if ('admission_then' in c) {
+    const { admission, then } = c.admission_then;
+    const bs = eventsOf(at, then.codelist);
+    return admissionDates(at, admission).some((d) => bs.some((b) => d <= b.date && b.date <= addDays(d, then.within_days)));
+  }
   if ('sex' in c) return at.p.sex === c.sex;
   return at.reg.start_date <= addMonths(addDays(at.r, 1), -c.registered_for.months);
+}
+
+type Admission = ClinicalData['admissions'][number];
+
+function admissionIs(a: Admission, method: string, prefixes: readonly string[]): boolean {
+  return (method === 'any' || a.method === method) && prefixes.some((p) => a.icd10.replace(/\./g, '').startsWith(p.replace(/\./g, '')));
+}
+
+/** Dates (admitted or discharged) of the matching admissions in the window; no discharge date: not counted. */
+function admissionDates(at: At, spec: AdmissionSpec): string[] {
+  return (at.store.admissions.get(at.p.id) ?? [])
+    .filter((a) => admissionIs(a, spec.method, spec.icd10_prefixes))
+    .map((a) => (spec.date === 'admitted' ? a.admitted : a.discharged))
+    .filter((d): d is string => d !== null && inWindow(d, spec.window, at));
+}
+
+/** deaths_per_100000: the practice a patient's death counts at, at r, or null. */
+function deathPractice(deaths: CountedDeaths, p: Patient, r: string, store: Patients): string | null {
+  const death = p.death_date;
+  if (death === null || death > r) return null;
+  const w = deaths.window;
+  const start = 'months' in w ? addMonths(addDays(r, 1), -w.months) : addDays(r, 1 - w.days);
+  if (death < start) return null;
+  const age = Math.floor(ageInMonths(p.birth_date, death) / 12);
+  if (deaths.age_at_death?.min !== undefined && age < deaths.age_at_death.min) return null;
+  if (deaths.age_at_death?.max !== undefined && age > deaths.age_at_death.max) return null;
+  const after = deaths.after_admission;
+  if (after && !(store.admissions.get(p.id) ?? []).some((a) => admissionIs(a, after.method, after.icd10_prefixes) && a.admitted <= death && death <= addDays(a.admitted, after.within_days)))
+    return null;
+  const regs = store.regs.get(p.id) ?? [];
+  const reg = regs.find((g) => g.start_date <= death && (g.end_date === null || g.end_date > death)) ?? regs.find((g) => g.start_date <= death && g.end_date === death);
+  return reg ? reg.practice : null;
 }
 
 function counted(def: IndicatorDefinition, at: At): number {
@@ -207,9 +245,18 @@ export function naiveRaw(data: ClinicalData, lists: ReadonlyMap<string, Codelist
             s.d += 1;
             s.q += v * v;
           }
+        } else if (def.kind === 'deaths_per_100000') {
+          s.d += 1;
         } else {
           s.d += 1;
           s.n += counted(def, at);
+        }
+      }
+      if (def.kind === 'deaths_per_100000' && def.deaths) {
+        for (const p of data.patients) {
+          const practice = deathPractice(def.deaths, p, r, store);
+          const s = practice === null ? undefined : sums.get(practice);
+          if (s) s.n += 1;
         }
       }
       for (const [practice, s] of sums) {

@@ -73,10 +73,11 @@ export function randomExtract(seed: number, o: RandomOptions): ClinicalData {
     for (let m = 0; m < nMeds; m++) data.medications.push({ patient_id: id, practice: pick(o.practices), date: date(o.fromYear - 1, o.toYear), dmd_code: pick(o.medicationCodes) });
     const nAdm = int(0, 3);
     for (let a = 0; a < nAdm; a++) {
+      const admitted = date(o.fromYear - 1, o.toYear);
       data.admissions.push({
         patient_id: id,
-        admitted: date(o.fromYear - 1, o.toYear),
-        discharged: null,
+        admitted,
+        discharged: rnd() < 0.8 ? addDays(admitted, int(0, 20)) : null,
         method: pick(['emergency', 'elective'] as const),
         icd10: pick(['E11.9', 'E10', 'J44.1', 'J440', 'I21.4', 'J45']),
       });

@@ -231,11 +231,29 @@ export async function buildSyntheticStore(engine: Engine, patients: number, prac
       CASE WHEN hash(m.id, t.i, 'meth') % 10 < 8 THEN 'emergency' ELSE 'elective' END,
       CASE WHEN hash(m.id, t.i, 'dx') % 3 = 0 THEN 'J44.1' ELSE 'J44.0' END
     FROM syn_cohort AS m, range(0, 6) AS t(i) WHERE m.cohort = 'copd'`);
-  await engine.run(`INSERT INTO admission (patient_id, admitted, method, icd10)
-    SELECT p.id, CAST(DATE '2005-01-01' + INTERVAL (hash(p.id, 'a') % 7300) DAY AS DATE), 'emergency', 'I21.9'
-    FROM patient AS p WHERE hash(p.id, 'hasadm') % 100 < 5`);
+  await engine.run(`INSERT INTO admission (patient_id, admitted, discharged, method, icd10)
+    SELECT p.id, x.a, CASE WHEN hash(p.id, 'adis') % 10 > 0 THEN CAST(x.a + INTERVAL (hash(p.id, 'alos') % 10) DAY AS DATE) END, 'emergency', 'I21.9'
+    FROM patient AS p, LATERAL (SELECT CAST(DATE '2005-01-01' + INTERVAL (hash(p.id, 'a') % 7300) DAY AS DATE) AS a) AS x
+    WHERE hash(p.id, 'hasadm') % 100 < 5`);
+  // The MI cohort's emergency MI admission around the MI code (the post-MI review follows it,
+  // sometimes within 21 days of discharge); 10% without a discharge date. 30% of the patients
+  // with an MI admission (these and the I21.9 ones above) die 0–40 days after admission (their
+  // registration ends at death, as the generator ends it).
+  await engine.run(`INSERT INTO admission (patient_id, admitted, discharged, method, icd10)
+    SELECT m.id, CAST(m.onset - INTERVAL (hash(m.id, 'miadm') % 3) DAY AS DATE),
+      CASE WHEN hash(m.id, 'midis') % 10 > 0 THEN CAST(m.onset + INTERVAL (hash(m.id, 'milos') % 8) DAY AS DATE) END,
+      'emergency', CASE WHEN hash(m.id, 'mii22') % 5 = 0 THEN 'I22.0' ELSE 'I21.4' END
+    FROM syn_cohort AS m WHERE m.cohort = 'mi'`);
+  await engine.run(`CREATE TEMP TABLE syn_mi_death AS
+    SELECT a.patient_id AS id, CAST(a.admitted + INTERVAL (hash(a.patient_id, 'midd') % 41) DAY AS DATE) AS d
+    FROM admission AS a JOIN patient AS p ON p.id = a.patient_id
+    WHERE a.icd10 IN ('I21.4', 'I22.0', 'I21.9') AND hash(a.patient_id, 'midies') % 100 < 30 AND (p.death_date IS NULL OR p.death_date > a.admitted)`);
+  await engine.run(`UPDATE patient SET death_date = x.d FROM syn_mi_death AS x WHERE patient.id = x.id`);
+  await engine.run(`UPDATE registration SET end_date = x.d FROM syn_mi_death AS x
+    WHERE registration.patient_id = x.id AND registration.start_date < x.d AND (registration.end_date IS NULL OR registration.end_date > x.d)`);
   await engine.run(`DELETE FROM admission WHERE admitted > DATE '${LAST_DAY}'`);
-  await engine.run(`DROP TABLE syn_cohort; DROP TABLE syn_codes`);
+  await engine.run(`UPDATE admission SET discharged = NULL WHERE discharged > DATE '${LAST_DAY}'`);
+  await engine.run(`DROP TABLE syn_mi_death; DROP TABLE syn_cohort; DROP TABLE syn_codes`);
 
   const count = async (table: string): Promise<number> => Number((await engine.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]?.n ?? 0);
   return {

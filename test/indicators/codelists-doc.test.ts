@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CODELIST_DIR, loadCodelists } from '../../src/codelists/load.js';
+import { regenerateCodelistsDoc } from '../../src/cli/codelists-doc.js';
+import { indicatorCatalogue } from '../../src/indicators/catalogue.js';
 import { codelistSlugs } from '../../src/indicators/definition.js';
 import { loadIndicators } from '../../src/indicators/load.js';
 
@@ -24,6 +26,10 @@ describe('docs/CODELISTS.md', () => {
     for (const { definition } of library) {
       for (const slug of codelistSlugs(definition)) expect(tableRow(slug), `${slug} row lacks ${definition.id}`).toContain(`\`${definition.id}\``);
     }
+  });
+
+  it('is up to date: regenerating its generated parts (npm run docs:codelists) changes nothing', () => {
+    expect(regenerateCodelistsDoc(doc, indicatorCatalogue(library, lists))).toBe(doc);
   });
 
   it('lists every local concept and stand-in among the gaps', () => {

@@ -3,6 +3,7 @@ import { loadCodelists } from '../../src/codelists/load.js';
 import type { Admission, ClinicalEvent, MedicationIssue } from '../../src/model/clinical.js';
 import type { IndicatorDefinition } from '../../src/indicators/definition.js';
 import { loadIndicators } from '../../src/indicators/load.js';
+import { deathCountedAt } from '../../src/indicators/reference/deaths.js';
 import { addDays, codeSetsOf, evaluatePatient, type PatientRecord } from '../../src/indicators/reference/index.js';
 
 /**
@@ -164,6 +165,47 @@ describe('CVD', () => {
     expect(status('stroke-chol-5', { events: [[daysBefore(60), 'tia_cod']] })).toBe('excluded');
     expect(status('stroke-chol-5', { events: [['2003-01-01', 'strk_cod'], [daysBefore(60), 'tia_cod']] })).toBe('den');
   });
+  it('chd-bp-150-90 and dm-bp-140-80: "or less", each latest value separately', () => {
+    const bp = (reg: Ev, s: number, d: number): Ev[] => [reg, [daysBefore(60), 'sysbp_cod', s], [daysBefore(60), 'diabp_cod', d]];
+    const chd: Ev = ['2005-01-01', 'chd_cod'];
+    expect(status('chd-bp-150-90', { events: bp(chd, 150, 90) })).toBe('num');
+    expect(status('chd-bp-150-90', { events: bp(chd, 151, 80) })).toBe('den');
+    expect(status('chd-bp-150-90', { events: bp(chd, 140, 91) })).toBe('den');
+    expect(status('chd-bp-150-90', { events: [chd, ['2010-12-31', 'sysbp_cod', 120], ['2010-12-31', 'diabp_cod', 70]] })).toBe('den'); // 15 months end 2011-01-01
+    expect(status('chd-bp-150-90', { events: [chd, ['2011-01-01', 'sysbp_cod', 120], ['2011-01-01', 'diabp_cod', 70]] })).toBe('num');
+    expect(status('chd-bp-150-90', { events: [...bp(chd, 160, 95), [daysBefore(30), 'htmax_cod']] })).toBe('excluded');
+    expect(status('chd-bp-150-90', { events: [[daysBefore(200), 'chd_cod']] })).toBe('excluded'); // diagnosed in 9 months
+    expect(status('dm-bp-140-80', { events: bp(DM, 140, 80) })).toBe('num');
+    expect(status('dm-bp-140-80', { events: bp(DM, 141, 80) })).toBe('den');
+    expect(status('dm-bp-140-80', { events: bp(DM, 140, 81) })).toBe('den');
+    expect(status('dm-bp-140-80', { events: [...bp(DM, 150, 90), [daysBefore(30), 'dmpcadec_cod']] })).toBe('excluded');
+    expect(status('dm-bp-140-80', { birth: '1995-04-01', events: bp(DM, 120, 70) })).toBe('out'); // 16
+    expect(status('dm-bp-140-80', { registered: '2011-07-02', events: bp(DM, 150, 90) })).toBe('excluded'); // registered < 9 months
+    expect(status('dm-bp-140-80', { registered: '2011-07-01', events: bp(DM, 150, 90) })).toBe('den'); // exactly 9 months
+  });
+  it('stroke-chol-4 and dm-chol-4 mirror chd-chol-4: 4 mmol/L or less in 15 months', () => {
+    for (const [id, reg] of [['chd-chol-4', 'chd_cod'], ['stroke-chol-4', 'strk_cod'], ['stroke-chol-4', 'tia_cod'], ['dm-chol-4', 'dm_cod']] as const) {
+      const dx: Ev = ['2005-01-01', reg];
+      expect(status(id, { events: [dx, [daysBefore(60), 'chol2_cod', 4]] }), id).toBe('num');
+      expect(status(id, { events: [dx, [daysBefore(60), 'chol2_cod', 4.1]] }), id).toBe('den');
+      expect(status(id, { events: [dx, ['2010-12-31', 'chol2_cod', 3]] }), id).toBe('den');
+      expect(status(id, { events: [dx, ['2011-01-01', 'chol2_cod', 3]] }), id).toBe('num');
+      expect(status(id, { events: [[daysBefore(200), reg]] }), id).toBe('excluded');
+      expect(status(id, { events: [[daysBefore(200), reg], [daysBefore(10), 'chol2_cod', 3.9]] }), id).toBe('num');
+      expect(status(id, { events: [] }), id).toBe('out');
+    }
+  });
+  it('cvd-flu: CHD, stroke or TIA, vaccinated (or vaccine issued) in 12 months', () => {
+    for (const reg of ['chd_cod', 'strk_cod', 'tia_cod'] as const) {
+      const dx: Ev = ['2005-01-01', reg];
+      expect(status('cvd-flu', { events: [dx, ['2011-04-01', 'flu_cod']] }), reg).toBe('num');
+      expect(status('cvd-flu', { events: [dx, ['2011-03-31', 'flu_cod']] }), reg).toBe('den');
+      expect(status('cvd-flu', { events: [dx], meds: [[daysBefore(10), 'fludrug_cod']] }), reg).toBe('num');
+      expect(status('cvd-flu', { registered: '2012-01-15', events: [dx] }), reg).toBe('excluded'); // registered < 3 months
+      expect(status('cvd-flu', { registered: '2011-12-31', events: [dx] }), reg).toBe('den');
+    }
+    expect(status('cvd-flu', { events: [DM, ['2011-10-01', 'flu_cod']] })).toBe('out');
+  });
   it('cholesterol thresholds are inclusive', () => {
     expect(status('chd-chol-5', { events: [['2005-01-01', 'chd_cod'], [daysBefore(60), 'chol2_cod', 5]] })).toBe('num');
     expect(status('chd-chol-4', { events: [['2005-01-01', 'chd_cod'], [daysBefore(60), 'chol2_cod', 4.1]] })).toBe('den');
@@ -174,13 +216,63 @@ describe('CVD', () => {
     expect(status('cvd-statin', { events: [[daysBefore(40), 'strk_cod']] })).toBe('excluded');
     expect(status('cvd-statin', { events: [['2005-01-01', 'chd_cod'], [daysBefore(40), 'strk_cod']] })).toBe('den');
   });
-  it('mi-review-3-weeks: a first-ever MI in 12 months, reviewed within 21 days', () => {
-    const mi = daysBefore(100);
-    expect(status('mi-review-3-weeks', { events: [[mi, 'mi_cod'], [addDays(mi, 21), 'gpnet_post_mi_review']] })).toBe('num');
-    expect(status('mi-review-3-weeks', { events: [[mi, 'mi_cod'], [addDays(mi, 22), 'gpnet_post_mi_review']] })).toBe('den');
-    expect(status('mi-review-3-weeks', { events: [[daysBefore(20), 'mi_cod']] })).toBe('excluded'); // 3 weeks not yet up
-    expect(status('mi-review-3-weeks', { events: [[daysBefore(21), 'mi_cod']] })).toBe('den');
-    expect(status('mi-review-3-weeks', { events: [['2008-01-01', 'mi_cod'], [mi, 'mi_cod']] })).toBe('out'); // not a first MI
+  it('mi-review-3-weeks: an emergency I21/I22 admission discharged in 12 months, reviewed within 21 days of discharge', () => {
+    const adm = (discharged: string | null, over: Partial<Omit<Admission, 'patient_id'>> = {}): Omit<Admission, 'patient_id'> => ({
+      admitted: addDays(discharged ?? daysBefore(30), -6),
+      discharged,
+      method: 'emergency',
+      icd10: 'I21.9',
+      ...over,
+    });
+    const d = daysBefore(100);
+    const review = (date: string): Ev => [date, 'gpnet_post_mi_review'];
+    expect(status('mi-review-3-weeks', { admissions: [adm(d)], events: [review(addDays(d, 21))] })).toBe('num'); // day 21
+    expect(status('mi-review-3-weeks', { admissions: [adm(d)], events: [review(d)] })).toBe('num'); // discharge day
+    expect(status('mi-review-3-weeks', { admissions: [adm(d)], events: [review(addDays(d, 22))] })).toBe('den'); // day 22
+    expect(status('mi-review-3-weeks', { admissions: [adm(d)], events: [review(addDays(d, -2))] })).toBe('den'); // in hospital, before discharge
+    expect(status('mi-review-3-weeks', { admissions: [adm(d, { icd10: 'I22.0' })], events: [review(addDays(d, 3))] })).toBe('num');
+    expect(status('mi-review-3-weeks', { admissions: [adm(d, { icd10: 'I25.2' })] })).toBe('out'); // old MI, not acute
+    expect(status('mi-review-3-weeks', { admissions: [adm(d, { method: 'elective' })] })).toBe('out');
+    expect(status('mi-review-3-weeks', { admissions: [adm(null)] })).toBe('out'); // no discharge date
+    expect(status('mi-review-3-weeks', { admissions: [adm('2011-04-01')] })).toBe('den'); // first day of the 12 months
+    expect(status('mi-review-3-weeks', { admissions: [adm('2011-03-31')] })).toBe('out');
+    expect(status('mi-review-3-weeks', { admissions: [adm(addDays(R, 1))] })).toBe('out'); // discharged after R
+    expect(status('mi-review-3-weeks', { admissions: [adm(daysBefore(20))] })).toBe('excluded'); // 3 weeks not yet up
+    expect(status('mi-review-3-weeks', { admissions: [adm(daysBefore(21))] })).toBe('den');
+    expect(status('mi-review-3-weeks', { admissions: [adm(daysBefore(5))], events: [review(daysBefore(2))] })).toBe('num'); // reviewed already
+    // The MI code in the GP record no longer matters: the admission does.
+    expect(status('mi-review-3-weeks', { events: [[d, 'mi_cod'], review(addDays(d, 3))] })).toBe('out');
+  });
+  it('mi-mortality-under-75: deaths under 75 within 30 days of an emergency I21/I22 admission, at the practice of death', () => {
+    const deaths = def('mi-mortality-under-75').deaths;
+    if (!deaths) throw new Error('mi-mortality-under-75 has no deaths');
+    const died = (death: string, admitted: string, over: { birth?: string; method?: Admission['method']; icd10?: string; end?: string | null } = {}): string | null => {
+      const p = patient({ birth: over.birth ?? '1950-06-15', admissions: [{ admitted, discharged: null, method: over.method ?? 'emergency', icd10: over.icd10 ?? 'I21.4' }] });
+      p.patient.death_date = death;
+      (p.registrations[0] as { end_date: string | null }).end_date = over.end === undefined ? death : over.end;
+      return deathCountedAt(deaths, p, R);
+    };
+    const a = daysBefore(100);
+    expect(died(addDays(a, 30), a)).toBe(PRACTICE); // day 30
+    expect(died(addDays(a, 31), a)).toBeNull(); // day 31
+    expect(died(a, a)).toBe(PRACTICE); // the day of admission
+    expect(died(addDays(a, -1), a)).toBeNull(); // before the admission
+    expect(died(addDays(a, 5), a, { icd10: 'I22.1' })).toBe(PRACTICE);
+    expect(died(addDays(a, 5), a, { icd10: 'I63.9' })).toBeNull();
+    expect(died(addDays(a, 5), a, { method: 'elective' })).toBeNull();
+    expect(died(addDays(a, 5), a, { end: null })).toBe(PRACTICE); // registration left open
+    expect(died(addDays(a, 5), a, { end: addDays(a, 2) })).toBeNull(); // had left the practice
+    // Age at death: 74 counts, 75 (the birthday itself) does not.
+    expect(died('2011-10-14', '2011-10-01', { birth: '1936-10-15' })).toBe(PRACTICE);
+    expect(died('2011-10-15', '2011-10-01', { birth: '1936-10-15' })).toBeNull();
+    // The 12 months up to R: 2011-04-01 … 2012-03-31.
+    expect(died('2011-04-01', '2011-03-20')).toBe(PRACTICE);
+    expect(died('2011-03-31', '2011-03-20')).toBeNull();
+    expect(died(R, R)).toBe(PRACTICE);
+    expect(died(addDays(R, 1), R)).toBeNull();
+    // The denominator: registered, alive and under 75 at R.
+    expect(status('mi-mortality-under-75', { birth: '1937-04-01' })).toBe('den'); // 74
+    expect(status('mi-mortality-under-75', { birth: '1937-03-31' })).toBe('out'); // 75 on R
   });
   it('cardiac-rehab: attended after a first MI in 12 months; recent MIs wait 3 months', () => {
     const mi = daysBefore(200);

@@ -39,7 +39,7 @@ describe('the indicator library (indicators/*.yaml)', () => {
 
   it('gives every proportion and mean a target, and no count a target', () => {
     for (const { definition: d } of library) {
-      if (d.kind === 'proportion' || d.kind === 'mean' || d.kind === 'rate_per_1000') expect(d.target, d.id).toBeDefined();
+      if (d.kind === 'proportion' || d.kind === 'mean' || d.kind === 'rate_per_1000' || d.kind === 'deaths_per_100000') expect(d.target, d.id).toBeDefined();
       if (d.kind === 'count') expect(d.target, d.id).toBeUndefined();
     }
   });
@@ -129,6 +129,44 @@ describe('broken definitions are rejected with the file and field named', () => 
       def: { ...valid, population: { all: [valid.population, { age: { min: 65, max: 40, unit: 'years' } }] } },
       field: 'population.all.1.age',
       reason: /min is greater than max/,
+    },
+    {
+      name: 'admission-without-date',
+      def: { ...valid, population: { has_admission: { method: 'emergency', icd10_prefixes: ['I21'], window: { months: 12 } } } },
+      field: 'population.has_admission.date',
+      reason: /admitted.*discharged|expected one of/i,
+    },
+    {
+      name: 'bad-icd10-prefix',
+      def: {
+        ...valid,
+        numerator: {
+          admission_then: {
+            admission: { method: 'emergency', icd10_prefixes: ['i21'], date: 'discharged' },
+            then: { codelist: 'copdrvw_cod', within_days: 21 },
+          },
+        },
+      },
+      field: 'numerator.admission_then.admission.icd10_prefixes.0',
+      reason: /ICD-10 code or prefix/,
+    },
+    {
+      name: 'deaths-on-a-proportion',
+      def: { ...valid, deaths: { window: { months: 12 } } },
+      field: 'deaths',
+      reason: /deaths is only for kind deaths_per_100000/,
+    },
+    {
+      name: 'death-rate-without-deaths',
+      def: { ...valid, kind: 'deaths_per_100000', numerator: undefined },
+      field: 'deaths',
+      reason: /a death rate needs deaths/,
+    },
+    {
+      name: 'deaths-age-window',
+      def: { ...valid, kind: 'deaths_per_100000', numerator: undefined, deaths: { window: { before_age_months: 900 } } },
+      field: 'deaths.window',
+      reason: /unrecognised key "before_age_months"/,
     },
   ];
 

@@ -96,14 +96,17 @@ export function recallFixture(): ClinicalData {
   cvd(1004, 'chd_cod', '2015-01-01', [['2025-07-15', 'stat_cod']]);
   cvd(1005, 'chd_cod', '2025-10-20'); // diagnosed < 3 months ago: excluded now, counts from 2026-01-31
 
-  // New MI reviewed within 21 days (MI in 12 months).
-  const mi = (id: number, miDate: string, review?: string): void =>
-    patient(id, '1960-08-08', { events: [[miDate, 'mi_cod'], ...(review ? ([[review, 'gpnet_post_mi_review']] as [string, string][]) : [])] });
+  // MI reviewed within 21 days of discharge (an emergency I21/I22 admission discharged in 12 months).
+  const mi = (id: number, discharged: string | null, review?: string, admitted = '2025-09-25'): void => {
+    patient(id, '1960-08-08', { events: review ? [[review, 'gpnet_post_mi_review']] : [] });
+    x.admission(id, discharged === null ? admitted : admitted < discharged ? admitted : discharged, 'emergency', 'I21.4', discharged);
+  };
   mi(1101, '2025-10-01', '2025-10-10');
   mi(1102, '2025-10-01');
-  mi(1103, '2025-12-20'); // 11 days ago: excluded now, due soon
+  mi(1103, '2025-12-20', undefined, '2025-12-15'); // discharged 11 days ago: excluded now, due soon
   mi(1104, '2025-10-01', '2025-11-15'); // reviewed too late
-  mi(1105, '2024-06-01'); // MI over a year ago
+  mi(1105, '2024-06-01'); // discharged over a year ago
+  mi(1106, null, undefined, '2025-12-28'); // still in hospital: not listed
 
   // MMR2 (mmr2-by-5): children 60–71 months; two MMR doses between the 1st and 5th birthdays;
   // due soon from 3 years 4 months (20-month look-ahead).

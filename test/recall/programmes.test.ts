@@ -169,11 +169,11 @@ describe('recall programmes: who is on each list, why and by when', () => {
     ]);
   });
 
-  it('mi-review: within 21 days of the MI code; a recent MI is due soon', () => {
+  it('mi-review: within 21 days of hospital discharge; a recent discharge is due soon; still in hospital is not listed', () => {
     expectList('mi-review', 1100, 1199, [
-      [1102, 'overdue', 'no post-MI review within 21 days of myocardial infarction on 2025-10-01', '2025-10-22'],
-      [1103, 'due_soon', 'post-MI review due by 2026-01-10 (myocardial infarction on 2025-12-20)', '2026-01-10'],
-      [1104, 'overdue', 'no post-MI review within 21 days of myocardial infarction on 2025-10-01', '2025-10-22'],
+      [1102, 'overdue', 'no post-MI review within 21 days of hospital discharge on 2025-10-01', '2025-10-22'],
+      [1103, 'due_soon', 'post-MI review due by 2026-01-10 (hospital discharge on 2025-12-20)', '2026-01-10'],
+      [1104, 'overdue', 'no post-MI review within 21 days of hospital discharge on 2025-10-01', '2025-10-22'],
     ]);
   });
 

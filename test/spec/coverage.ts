@@ -33,6 +33,16 @@ export function featuresOf(def: IndicatorDefinition): Set<string> {
       window(c.event_then.first.window);
       if (c.event_then.first.value) out.add('event_then:value');
     }
+    if ('has_admission' in c) {
+      window(c.has_admission.window);
+      out.add(`admission_date:${c.has_admission.date}`);
+      out.add(`admissions:${c.has_admission.method}`);
+    }
+    if ('admission_then' in c) {
+      window(c.admission_then.admission.window);
+      out.add(`admission_date:${c.admission_then.admission.date}`);
+      out.add(`admissions:${c.admission_then.admission.method}`);
+    }
     if ('age' in c) out.add(`age:${c.age.unit}`);
     if ('all' in c) c.all.forEach(visit);
     if ('any' in c) c.any.forEach(visit);
@@ -56,6 +66,11 @@ export function featuresOf(def: IndicatorDefinition): Set<string> {
       window(def.count.events.window);
     }
   }
+  if (def.deaths) {
+    out.add('deaths');
+    if (def.deaths.age_at_death) out.add('deaths:age_at_death');
+    if (def.deaths.after_admission) out.add('deaths:after_admission');
+  }
   return out;
 }
 
@@ -65,6 +80,14 @@ export const REQUIRED_FEATURES = [
   'kind:mean',
   'kind:count',
   'kind:rate_per_1000',
+  'kind:deaths_per_100000',
+  'deaths:age_at_death',
+  'deaths:after_admission',
+  'criterion:has_admission',
+  'criterion:admission_then',
+  'admission_date:admitted',
+  'admission_date:discharged',
+  'admissions:elective',
   'criterion:on_register',
   'on_register:resolved_by',
   'criterion:has_event',

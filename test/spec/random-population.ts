@@ -6,7 +6,7 @@
  * birthdays, thresholds of the definitions' comparisons, same-day ties, events after R.
  */
 import type { Codelist } from '../../src/codelists/load.js';
-import { codelistSlugs, type Comparison, type Criterion, type IndicatorDefinition, type Window } from '../../src/indicators/definition.js';
+import { codelistSlugs, type AdmissionSpec, type Comparison, type Criterion, type IndicatorDefinition, type Window } from '../../src/indicators/definition.js';
 import type { Admission, ClinicalData, ClinicalEvent, MedicationIssue, Patient, Registration, Sex } from '../../src/model/clinical.js';
 import { addDays, addMonths, monthEndOf } from '../../src/indicators/reference/dates.js';
 
@@ -87,7 +87,8 @@ function rareSlugs(def: IndicatorDefinition): Set<string> {
     else if ('event_then' in c) {
       main.add(c.event_then.first.codelist);
       main.add(c.event_then.then.codelist);
-    } else if ('all' in c) c.all.forEach(visit);
+    } else if ('admission_then' in c) main.add(c.admission_then.then.codelist);
+    else if ('all' in c) c.all.forEach(visit);
     else if ('any' in c) c.any.forEach(visit);
     else if ('not' in c) visit(c.not);
   };
@@ -132,6 +133,13 @@ function needsOf(definitions: readonly IndicatorDefinition[], codelists: Readonl
       windowSpan(c.event_then.first.window);
       days.add(c.event_then.then.within_days);
       pairs.push({ first: c.event_then.first.codelist, then: c.event_then.then.codelist, days: c.event_then.then.within_days });
+    } else if ('has_admission' in c) {
+      c.has_admission.icd10_prefixes.forEach((p) => prefixes.add(p));
+      windowSpan(c.has_admission.window);
+    } else if ('admission_then' in c) {
+      c.admission_then.admission.icd10_prefixes.forEach((p) => prefixes.add(p));
+      windowSpan(c.admission_then.admission.window);
+      days.add(c.admission_then.then.within_days);
     } else if ('latest_code' in c) windowSpan(c.latest_code.window);
     else if ('first_event' in c) windowSpan(c.first_event.window);
     else if ('registered_for' in c) months.add(c.registered_for.months);
@@ -163,6 +171,11 @@ function needsOf(definitions: readonly IndicatorDefinition[], codelists: Readonl
       windowSpan(def.count.admissions.window);
     }
     if (def.count && 'events' in def.count) windowSpan(def.count.events.window);
+    if (def.deaths) {
+      windowSpan(def.deaths.window);
+      def.deaths.after_admission?.icd10_prefixes.forEach((p) => prefixes.add(p));
+      if (def.deaths.after_admission) days.add(def.deaths.after_admission.within_days);
+    }
     byDefinition.push({ eventSlugs: own, pairs: ownPairs, rare: rareSlugs(def) });
   }
   for (const slug of meds) events.delete(slug);
@@ -310,12 +323,39 @@ export function randomPopulation(
             const codes = codesOf(slug);
             if (date >= birth && codes.length) medications.push({ patient_id: id, practice: practiceAt(date), date, dmd_code: dice.pick(codes) });
           },
+          admission: (spec, date) => {
+            if (date < birth) return;
+            const other = (m: Admission['method']): Admission['method'] => (m === 'emergency' ? 'elective' : 'emergency');
+            const wanted: Admission['method'] = spec.method === 'any' ? (dice.chance(0.5) ? 'emergency' : 'elective') : spec.method;
+            const method = dice.chance(0.85) ? wanted : other(wanted);
+            const stay = dice.pick([0, 1, dice.int(2, 20)]);
+            const admitted = spec.date === 'discharged' ? addDays(date, -stay) : date;
+            const discharged = spec.date === 'discharged' ? date : dice.chance(0.85) ? addDays(date, stay) : null;
+            admissions.push({ patient_id: id, admitted, discharged, method, icd10: randomIcd10(dice, dice.pick(spec.icd10_prefixes)) });
+          },
         };
         const w = (c: Criterion): void => witness(c, T, birth, dice, sink, codelists);
         if (dice.chance(0.9)) w(def.population);
-        if (def.numerator && dice.chance(0.6)) w(def.numerator);
+        if (def.numerator && dice.chance(span ? 0.8 : 0.6)) w(def.numerator); // childhood cohorts are small: witness their numerator more often
         for (const x of def.exclusions) if (dice.chance(0.15)) w(x);
         if (def.value && dice.chance(0.8)) sink.event(def.value.codelist, witnessDate(def.value.window, T, birth, dice) ?? T, dice.int(30, 110));
+        const self = patients[patients.length - 1] as Patient;
+        if (def.deaths && self.death_date === null && dice.chance(0.7)) {
+          // A death near T, often just inside or outside the window, days after a matching
+          // admission (around the within_days edge); the registration then usually ends at death.
+          const died = witnessDate(def.deaths.window, T, birth, dice) ?? T;
+          const after = def.deaths.after_admission;
+          if (after && died > birth) {
+            const days = dice.pick([0, after.within_days - 1, after.within_days, after.within_days + 1, dice.int(0, after.within_days)]);
+            const admitted = addDays(died, -Math.max(0, days));
+            if (admitted >= birth) sink.admission({ method: after.method, icd10_prefixes: after.icd10_prefixes, date: 'admitted' }, admitted);
+          }
+          if (died > birth) {
+            self.death_date = died;
+            const spell = spells.find((x) => x.start_date < died && (x.end_date === null || x.end_date > died));
+            if (spell && dice.chance(0.8)) spell.end_date = died;
+          }
+        }
       }
     }
 
@@ -360,9 +400,7 @@ export function randomPopulation(
     const nAdm = dice.int(0, 3);
     for (let k = 0; k < nAdm; k++) {
       const admitted = edgeDate(firstDay, lastDay);
-      const prefix = needs.icd10Prefixes.length && dice.chance(0.7) ? dice.pick(needs.icd10Prefixes).replaceAll('.', '') : dice.pick(['I10', 'K358', 'J45', 'J18', 'I21']);
-      const full = prefix.length >= 4 ? prefix : prefix + String(dice.int(0, 9));
-      const icd10 = dice.chance(0.5) && full.length >= 4 ? `${full.slice(0, 3)}.${full.slice(3)}` : full;
+      const icd10 = randomIcd10(dice, needs.icd10Prefixes.length && dice.chance(0.7) ? dice.pick(needs.icd10Prefixes) : dice.pick(['I10', 'K358', 'J45', 'J18', 'I21', 'I25']));
       admissions.push({
         patient_id: id,
         admitted,
@@ -375,10 +413,19 @@ export function randomPopulation(
   return { organisations, patients, registrations, events, medications, consultations: [], admissions };
 }
 
+/** An ICD-10 code under `prefix`: a digit added to a three-character prefix, with or without a dot. */
+function randomIcd10(dice: Dice, prefix: string): string {
+  const bare = prefix.replaceAll('.', '');
+  const full = bare.length >= 4 ? bare : bare + String(dice.int(0, 9));
+  return dice.chance(0.5) && full.length >= 4 ? `${full.slice(0, 3)}.${full.slice(3)}` : full;
+}
+
 interface WitnessSink {
   /** value undefined: a random one; code undefined: any code of the list. */
   event(slug: string, date: string, value?: number | null, code?: string): void;
   medication(slug: string, date: string): void;
+  /** An admission matching `spec` whose `spec.date` (admitted or discharged) is `date` (usually: sometimes the other method). */
+  admission(spec: Pick<AdmissionSpec, 'method' | 'icd10_prefixes' | 'date'>, date: string): void;
 }
 
 /** A date inside `window` at reference date T (often on its first or last day), or null if the window is empty. */
@@ -452,6 +499,17 @@ function witness(c: Criterion, T: string, birth: string, dice: Dice, sink: Witne
     if (a) {
       sink.event(first.codelist, a, first.value ? satisfying(first.value, dice) : undefined);
       const b = addDays(a, dice.int(0, then.within_days));
+      if (b <= T) sink.event(then.codelist, b, undefined);
+    }
+  } else if ('has_admission' in c) {
+    const d = at(c.has_admission.window);
+    if (d) sink.admission(c.has_admission, d);
+  } else if ('admission_then' in c) {
+    const { admission, then } = c.admission_then;
+    const a = at(admission.window);
+    if (a) {
+      sink.admission(admission, a);
+      const b = addDays(a, dice.pick([0, then.within_days, then.within_days + 1, dice.int(0, then.within_days)]));
       if (b <= T) sink.event(then.codelist, b, undefined);
     }
   } else if ('all' in c) c.all.forEach((x) => witness(x, T, birth, dice, sink, codelists));

@@ -73,6 +73,8 @@ export function relativeWindows(def: IndicatorDefinition): RelativeWindow[] {
     else if ('first_event' in c) add(c.first_event.window);
     else if ('medication' in c) add(c.medication.window);
     else if ('event_then' in c) add(c.event_then.first.window);
+    else if ('has_admission' in c) add(c.has_admission.window);
+    else if ('admission_then' in c) add(c.admission_then.admission.window);
     else if ('registered_for' in c) add({ months: c.registered_for.months });
   };
   visit(def.population);
@@ -80,6 +82,7 @@ export function relativeWindows(def: IndicatorDefinition): RelativeWindow[] {
   def.exclusions.forEach(visit);
   if (def.value) add(def.value.window);
   if (def.count) add('admissions' in def.count ? def.count.admissions.window : def.count.events.window);
+  if (def.deaths) add(def.deaths.window);
   return [...out.values()];
 }
 
@@ -102,7 +105,7 @@ export function sourceSlugs(def: IndicatorDefinition): { events: Set<string>; me
     else if ('event_then' in c) {
       events.add(c.event_then.first.codelist);
       events.add(c.event_then.then.codelist);
-    }
+    } else if ('admission_then' in c) events.add(c.admission_then.then.codelist);
   };
   visit(def.population);
   if (def.numerator) visit(def.numerator);
@@ -137,5 +140,6 @@ export function necessaryPatients(c: Criterion): PatientSet | null {
   if ('first_event' in c) return { events: c.first_event.codelist };
   if ('medication' in c) return { medications: c.medication.codelist };
   if ('event_then' in c) return { events: c.event_then.first.codelist };
+  // has_admission, admission_then (admissions are not in ev), age, sex, registered_for: anyone.
   return null;
 }

@@ -4,7 +4,7 @@ import type { RawResult } from '../results.js';
 import type { RunContext } from './context.js';
 import { type Leaf, type PatientSet, booleanSql, collectLeaves, conjuncts, isLeaf, leafKey, necessaryPatients } from './criteria.js';
 import { intersect } from './intervals.js';
-import { type Scope, countedItemIntervals, leafIntervals, measuredValueIntervals } from './leaves.js';
+import { type Scope, countedDeathIntervals, countedItemIntervals, leafIntervals, measuredValueIntervals } from './leaves.js';
 import { Statement, ident, int } from './sql.js';
 
 /**
@@ -84,6 +84,9 @@ function numbers(ctx: RunContext, def: IndicatorDefinition, flag: (leaf: Leaf) =
       };
     case 'rate_per_1000':
       return { numerator: `CASE WHEN ${pop} THEN coalesce(ci.cnt, 0) ELSE 0 END`, denominator: one(pop), sumSq: '0' };
+    case 'deaths_per_100000':
+      // The numerator is the practice's counted deaths, added in the sweep (the dead are not in segments).
+      return { numerator: '0', denominator: one(pop), sumSq: '0' };
   }
 }
 
@@ -116,6 +119,8 @@ export async function computeIndicator(ctx: RunContext, leaves: LeafTables, def:
   const { value, count } = def;
   const valueTable = value ? await leaves.cached(`${scope ?? '*'}|value|${canonicalJson(value)}`, () => measuredValueIntervals(ctx, value, scope)) : null;
   const countTable = count ? await leaves.cached(`${scope ?? '*'}|count|${canonicalJson(count)}`, (st) => countedItemIntervals(ctx, st, count, scope)) : null;
+  const { deaths } = def;
+  const deathTable = deaths ? await leaves.cached(`deaths|${canonicalJson(deaths)}`, (st) => countedDeathIntervals(ctx, st, deaths)) : null;
 
   // 1. Base intervals.
   let base = `(SELECT patient_id, practice, lo, hi FROM ${ctx.reg}${scope ? ` WHERE patient_id IN (SELECT patient_id FROM ${ident(scope)})` : ''})`;
@@ -171,7 +176,10 @@ export async function computeIndicator(ctx: RunContext, leaves: LeafTables, def:
     SELECT s.practice, s.lo, s.hi, ${nums.numerator} AS nc, ${nums.denominator} AS dc, ${nums.sumSq} AS qc
     FROM ${seg} AS s ${joins.join('\n    ')}
   ),
-  c AS MATERIALIZED (SELECT practice, lo, hi, nc, dc, qc FROM ev WHERE nc <> 0 OR dc <> 0),
+  c AS MATERIALIZED (SELECT practice, lo, hi, nc, dc, qc FROM ev WHERE nc <> 0 OR dc <> 0${
+    deathTable ? `
+    UNION ALL SELECT practice, lo, hi, 1 AS nc, 0 AS dc, 0 AS qc FROM ${deathTable}` : ''
+  }),
   dl AS (
     SELECT practice, lo AS pos, nc, dc, qc FROM c
     UNION ALL SELECT practice, hi + 1 AS pos, -nc, -dc, -qc FROM c

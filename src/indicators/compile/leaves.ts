@@ -1,4 +1,4 @@
-import type { Comparison, CountedItems, MeasuredValue, Window } from '../definition.js';
+import type { AdmissionSpec, Comparison, CountedDeaths, CountedItems, MeasuredValue, Window } from '../definition.js';
 import type { RunContext } from './context.js';
 import { type Leaf, relativeWindow, windowKey } from './criteria.js';
 import { latestSegments, merge, sweep } from './intervals.js';
@@ -174,6 +174,15 @@ function firstEvent(ctx: RunContext, leaf: Extract<Leaf, { first_event: unknown 
 function eventThen(ctx: RunContext, st: Statement, leaf: Extract<Leaf, { event_then: unknown }>, scope: Scope): string {
   const { first, then } = leaf.event_then;
   const aSource = inAgeWindow(ctx, events(ctx, first.codelist, scope), first.window, first.value ? comparisonSql(st, 'e.value', first.value) : null);
+  return thenWithin(ctx, aSource, first.window, then, scope);
+}
+
+/**
+ * Items A from `aSource` (patient_id, date, …; already inside any age window), each followed by
+ * an event B from `then.codelist` with A.date ≤ B.date ≤ A.date + within_days: true from R ≥
+ * B.date while A is inside `window` at R.
+ */
+function thenWithin(ctx: RunContext, aSource: string, window: Window | undefined, then: { codelist: string; within_days: number }, scope: Scope): string {
   // For each qualifying A, the earliest B with A.date ≤ B.date ≤ A.date + within_days: A then
   // counts from R ≥ B.date while A is inside A's window at R.
   const pairs = `(SELECT a.patient_id, a.date, min(b.date) AS q
@@ -181,11 +190,40 @@ function eventThen(ctx: RunContext, st: Statement, leaf: Extract<Leaf, { event_t
     JOIN ${events(ctx, then.codelist, scope)} AS b
       ON b.patient_id = a.patient_id AND b.date >= a.date AND b.date <= ${ctx.d.addDays('a.date', int(then.within_days))}
     GROUP BY a.patient_id, a.date)`;
-  const parts = windowParts(ctx, first.window, 'ca', 'x.date');
+  const parts = windowParts(ctx, window, 'ca', 'x.date');
   const joinA = parts.hi === ctx.last ? '' : ` ${ctx.calJoin('ca', 'x.date')}`;
   const items = `(SELECT x.patient_id, cq.kge AS lo, ${parts.hi} AS hi FROM ${pairs} AS x ${ctx.calJoin('cq', 'x.q')}${joinA})`;
   // Unlike an event's own window, lo (from B) and hi (from A) need not move together: sweep.
-  return unbounded(first.window) ? atLeast(ctx, items, first.window, 1) : merge(sweep(items, 1));
+  return unbounded(window) ? atLeast(ctx, items, window, 1) : merge(sweep(items, 1));
+}
+
+/** `a.method` and `a.icd10` match (dots removed; method any matches both). */
+function admissionConds(ctx: RunContext, st: Statement, method: AdmissionSpec['method'], prefixes: readonly string[], alias = 'a'): string[] {
+  const starts = prefixes.map((p) => ctx.d.startsWith(`replace(${alias}.icd10, '.', '')`, st.param(p.replace(/\./g, ''))));
+  const conds = [`(${starts.join(' OR ')})`];
+  if (method !== 'any') conds.push(`${alias}.method = ${st.param(method)}`);
+  return conds;
+}
+
+/**
+ * Admissions matching `spec`, dated by `spec.date` (admitted or discharged; a NULL discharge
+ * never counts), dated ≤ the last R: (patient_id, date, code = icd10, value = NULL).
+ */
+function admissions(ctx: RunContext, st: Statement, spec: AdmissionSpec, scope: Scope): string {
+  const col = spec.date === 'discharged' ? 'a.discharged' : 'a.admitted';
+  const conds = [`${col} IS NOT NULL`, `${col} <= ${ctx.d.date(st.param(ctx.lastPeriod))}`, ...admissionConds(ctx, st, spec.method, spec.icd10_prefixes)];
+  return `(SELECT a.patient_id, ${col} AS date, a.icd10 AS code, CAST(NULL AS ${ctx.d.double}) AS value FROM admission AS a WHERE ${conds.join(' AND ')}${scoped(scope, 'a.patient_id')})`;
+}
+
+function hasAdmission(ctx: RunContext, st: Statement, leaf: Extract<Leaf, { has_admission: unknown }>, scope: Scope): string {
+  const spec = leaf.has_admission;
+  return atLeast(ctx, itemIntervals(ctx, st, admissions(ctx, st, spec, scope), spec.window), spec.window, 1);
+}
+
+function admissionThen(ctx: RunContext, st: Statement, leaf: Extract<Leaf, { admission_then: unknown }>, scope: Scope): string {
+  const { admission, then } = leaf.admission_then;
+  // As event_then, with the admission's date (admitted or discharged) in place of event A's.
+  return thenWithin(ctx, inAgeWindow(ctx, admissions(ctx, st, admission, scope), admission.window), admission.window, then, scope);
 }
 
 function age(ctx: RunContext, leaf: Extract<Leaf, { age: unknown }>, scope: Scope): string {
@@ -228,6 +266,8 @@ export function leafIntervals(ctx: RunContext, st: Statement, leaf: Leaf, scope:
   if ('first_event' in leaf) return firstEvent(ctx, leaf, scope);
   if ('medication' in leaf) return medication(ctx, st, leaf, scope);
   if ('event_then' in leaf) return eventThen(ctx, st, leaf, scope);
+  if ('has_admission' in leaf) return hasAdmission(ctx, st, leaf, scope);
+  if ('admission_then' in leaf) return admissionThen(ctx, st, leaf, scope);
   if ('age' in leaf) return age(ctx, leaf, scope);
   if ('sex' in leaf) return sex(ctx, st, leaf, scope);
   return registeredFor(ctx, leaf, scope);
@@ -246,10 +286,32 @@ export function countedItemIntervals(ctx: RunContext, st: Statement, count: Coun
     return sweep(itemIntervals(ctx, st, events(ctx, count.events.codelist, scope), count.events.window), 1);
   }
   const { method, icd10_prefixes, window } = count.admissions;
-  const prefixes = icd10_prefixes.map((p) => ctx.d.startsWith(`replace(a.icd10, '.', '')`, st.param(p.replace(/\./g, ''))));
-  const conds = [`a.admitted <= ${ctx.d.date(st.param(ctx.lastPeriod))}`, `(${prefixes.join(' OR ')})`];
-  if (method !== 'any') conds.push(`a.method = ${st.param(method)}`);
-  if (scope) conds.push(`a.patient_id IN (SELECT patient_id FROM ${ident(scope)})`);
-  const source = `(SELECT a.patient_id, a.admitted AS date, CAST(NULL AS ${ctx.d.double}) AS value FROM admission AS a WHERE ${conds.join(' AND ')})`;
+  const source = admissions(ctx, st, { method, icd10_prefixes, date: 'admitted' }, scope);
   return sweep(itemIntervals(ctx, st, source, window), 1);
+}
+
+/**
+ * SELECT (practice, lo, hi) for a death rate's counted deaths: one row per counted death, at the
+ * practice of the registration in force on the day of death (or else the one that ended that
+ * day: registrations end at death), for the periods whose window contains the death date.
+ */
+export function countedDeathIntervals(ctx: RunContext, st: Statement, deaths: CountedDeaths): string {
+  const conds = ['p.death_date IS NOT NULL', `p.death_date <= ${ctx.d.date(st.param(ctx.lastPeriod))}`];
+  const { age_at_death: ageAt, after_admission: after } = deaths;
+  // Completed years at death ≥ min ⇔ death ≥ addMonths(birth, 12·min); ≤ max ⇔ death < addMonths(birth, 12·(max + 1)).
+  if (ageAt?.min !== undefined) conds.push(`p.death_date >= ${ctx.d.addMonths('p.birth_date', int(12 * ageAt.min))}`);
+  if (ageAt?.max !== undefined) conds.push(`p.death_date < ${ctx.d.addMonths('p.birth_date', int(12 * (ageAt.max + 1)))}`);
+  if (after) {
+    conds.push(`EXISTS (SELECT 1 FROM admission AS a WHERE a.patient_id = p.id AND ${admissionConds(ctx, st, after.method, after.icd10_prefixes).join(' AND ')}
+      AND a.admitted <= p.death_date AND p.death_date <= ${ctx.d.addDays('a.admitted', int(after.within_days))})`);
+  }
+  const inForce = (r: string): string => `${r}.start_date <= p.death_date AND (${r}.end_date IS NULL OR ${r}.end_date > p.death_date)`;
+  const reg = `JOIN registration AS r ON r.patient_id = p.id AND (${inForce('r')}
+      OR (r.start_date <= p.death_date AND r.end_date = p.death_date
+          AND NOT EXISTS (SELECT 1 FROM registration AS r2 WHERE r2.patient_id = p.id AND ${inForce('r2')})))`;
+  const w = relativeWindow(deaths.window);
+  if (!w) throw new Error('compiler: a deaths window must be relative to R');
+  return `(SELECT * FROM (SELECT r.practice, c.kge AS lo, c.${ident(`hi_${windowKey(w)}`)} AS hi
+    FROM patient AS p ${reg} ${ctx.calJoin('c', 'p.death_date')}
+    WHERE ${conds.join(' AND ')}) AS x WHERE lo <= hi)`;
 }

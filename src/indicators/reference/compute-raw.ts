@@ -3,6 +3,7 @@ import type { ClinicalData } from '../../model/clinical.js';
 import type { LoadedIndicator } from '../load.js';
 import type { RawResult } from '../results.js';
 import { isMonthEnd } from './dates.js';
+import { deathCountedAt } from './deaths.js';
 import { evaluatePatient } from './evaluate-patient.js';
 import { codeSetsOf, indexClinicalData, type PatientRecord } from './patient-record.js';
 
@@ -49,6 +50,15 @@ export function computeRawReference(
           }
         } else if (def.kind === 'rate_per_1000') row.numerator += e.items;
         else if (e.inNumerator) row.numerator += 1;
+      }
+      if (def.kind === 'deaths_per_100000' && def.deaths) {
+        // Each death counts at the practice of registration on the day of death (if that
+        // practice has a row at R: a registered, living patient).
+        for (const record of records) {
+          const practice = deathCountedAt(def.deaths, record, R);
+          const row = practice === null ? undefined : rows.get(practice);
+          if (row) row.numerator += 1;
+        }
       }
       out.push(...rows.values());
     }

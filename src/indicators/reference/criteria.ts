@@ -1,5 +1,6 @@
 import type { ClinicalEvent } from '../../model/clinical.js';
 import type { Criterion, Window } from '../definition.js';
+import { admissionDates } from './admissions.js';
 import { addDays, addMonths, completedMonths } from './dates.js';
 import { registrationAt, type CodeSets, type PatientRecord } from './patient-record.js';
 import { inWindow, satisfies } from './windows.js';
@@ -104,6 +105,16 @@ export function meets(c: Criterion, at: PatientAtDate): boolean {
     });
   }
 
+  if ('has_admission' in c) return admissionDates(c.has_admission, at).length > 0;
+  if ('admission_then' in c) {
+    // An admission A in its window, then an event B with A's date ≤ B.date ≤ A's date + within_days (B ≤ R).
+    const { admission, then } = c.admission_then;
+    const thens = eventsFrom(at, then.codelist);
+    return admissionDates(admission, at).some((d) => {
+      const until = addDays(d, then.within_days);
+      return thens.some((b) => d <= b.date && b.date <= until);
+    });
+  }
   if ('age' in c) {
     const months = completedMonths(birth, R);
     const age = c.age.unit === 'months' ? months : Math.floor(months / 12);

@@ -2,7 +2,9 @@ import type { Admission } from '../../model/clinical.js';
 import type { CountedItems, IndicatorDefinition, MeasuredValue } from '../definition.js';
 import { eventsFrom, latestValue, meets, type PatientAtDate } from './criteria.js';
 import { aliveAt, registrationAt, type CodeSets, type PatientRecord } from './patient-record.js';
+import { admissionMatches } from './admissions.js';
 import { inWindow } from './windows.js';
+
 
 /** Where one patient stands for one indicator at one reference date R. */
 export interface PatientEvaluation {
@@ -37,16 +39,9 @@ export function applyTransform(value: number, transform: MeasuredValue['transfor
   return value;
 }
 
-/** The ICD-10 code without dots, e.g. 'J44.1' → 'J441'. */
-export function undotted(icd10: string): string {
-  return icd10.replaceAll('.', '');
-}
-
 function admissionCounts(a: Admission, spec: Extract<CountedItems, { admissions: unknown }>['admissions'], at: PatientAtDate): boolean {
   if (!inWindow(spec.window, a.admitted, at.R, at.record.patient.birth_date)) return false;
-  if (spec.method !== 'any' && a.method !== spec.method) return false;
-  const code = undotted(a.icd10);
-  return spec.icd10_prefixes.some((p) => code.startsWith(undotted(p)));
+  return admissionMatches(a, spec.method, spec.icd10_prefixes);
 }
 
 /** How many items (admissions or events) of `count` this patient has at R. */
@@ -95,6 +90,11 @@ export function evaluatePatient(def: IndicatorDefinition, record: PatientRecord,
     case 'count': {
       out.inDenominator = true; // the practice's registered list size
       out.inNumerator = out.inPopulation && (def.numerator === undefined || meets(def.numerator, at));
+      break;
+    }
+    case 'deaths_per_100000': {
+      // The deaths themselves are counted per practice (deaths.ts): the dead are not at R.
+      out.inDenominator = out.inPopulation;
       break;
     }
     case 'rate_per_1000': {

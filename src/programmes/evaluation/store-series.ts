@@ -19,15 +19,16 @@ interface ResultRowRead {
 
 export interface StoreIndicator {
   id: string;
-  /** proportion, mean, count or rate_per_1000; null when the store has results but no definition. */
+  /** proportion, mean, count, rate_per_1000 or deaths_per_100000; null when the store has results but no definition. */
   kind: string | null;
   title: string | null;
 }
 
 const DefinitionJson = z.looseObject({ kind: z.string(), title: z.string().optional() });
 
-/** Indicator value units: 100 for a percentage, 1000 for per-1,000 rates and counts (per 1,000 list). */
+/** Indicator value units: 100 for a percentage, 1000 for per-1,000 rates and counts (per 1,000 list), 100,000 for death rates. */
 function ratePerFor(kind: string | null): number {
+  if (kind === 'deaths_per_100000') return 100_000;
   return kind === 'rate_per_1000' || kind === 'count' ? 1000 : 100;
 }
 
@@ -87,6 +88,7 @@ const VALUE_UNITS: Record<string, string> = {
   mean: 'mean',
   count: 'count',
   rate_per_1000: 'rate per 1,000',
+  deaths_per_100000: 'rate per 100,000',
 };
 
 function seriesOf(rows: readonly ResultRowRead[], label: string, indicator: StoreIndicator): InputSeries {

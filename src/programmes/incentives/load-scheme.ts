@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IndicatorKind } from '../../indicators/definition.js';
 import type { LoadedIndicator } from '../../indicators/load.js';
 import { canonicalJson } from '../../indicators/load.js';
 import type { z } from 'zod';
@@ -14,7 +15,7 @@ import { parseYamlWithLines, type LineOf } from '../../util/yaml-lines.js';
 /** What a scheme needs to know about an indicator. */
 export interface IndicatorInfo {
   id: string;
-  kind: 'proportion' | 'mean' | 'count' | 'rate_per_1000';
+  kind: IndicatorKind;
   /** The target direction; null when the indicator has no target (counts). */
   direction: 'higher' | 'lower' | null;
   /** The current definition hash (results computed with another are flagged). */

@@ -1,5 +1,6 @@
 import type { Comparison, Criterion, Window } from '../../indicators/definition.js';
 import { type PatientAtDate, codesOf, eventsFrom, latestValue, meets } from '../../indicators/reference/criteria.js';
+import { admissionDates } from '../../indicators/reference/admissions.js';
 import { addDays, addMonths } from '../../indicators/reference/dates.js';
 import { inWindow, satisfies } from '../../indicators/reference/windows.js';
 
@@ -152,6 +153,18 @@ export function describeUnmet(c: Criterion, at: PatientAtDate, labels: Labels, t
     const firstWords = label(labels, first.codelist);
     const thenWords = label(labels, then.codelist);
     if (a === null) return { text: `no ${firstWords} ${windowWords(first.window)}`, dueBy: null, outOfRange: false };
+    const dueBy = addDays(a, then.within_days);
+    const text = tense === 'due_soon' ? `${thenWords} due by ${dueBy} (${firstWords} on ${a})` : `no ${thenWords} within ${then.within_days} days of ${firstWords} on ${a}`;
+    return { text, dueBy, outOfRange: false };
+  }
+
+  if ('admission_then' in c) {
+    // As event_then, from the admission's date (a post-MI review within 21 days of discharge).
+    const { admission, then } = c.admission_then;
+    const a = latest(admissionDates(admission, at));
+    const firstWords = admission.date === 'discharged' ? 'hospital discharge' : 'hospital admission';
+    const thenWords = label(labels, then.codelist);
+    if (a === null) return { text: `no ${firstWords} ${windowWords(admission.window)}`, dueBy: null, outOfRange: false };
     const dueBy = addDays(a, then.within_days);
     const text = tense === 'due_soon' ? `${thenWords} due by ${dueBy} (${firstWords} on ${a})` : `no ${thenWords} within ${then.within_days} days of ${firstWords} on ${a}`;
     return { text, dueBy, outOfRange: false };

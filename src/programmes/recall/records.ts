@@ -5,8 +5,8 @@ import type { Engine } from '../../store/engine.js';
 /**
  * The records of every patient registered (and alive) at `practice` on date R, as the reference
  * engine reads them, cut at R: events and issues after R, and those whose code is in none of
- * `slugs`' codelists (codelist_code), are left out, and a registration end
- * or death after R is not yet known. Looking ahead from such a record asks "if nothing else
+ * `slugs`' codelists (codelist_code), are left out, and a registration end,
+ * death or hospital discharge after R is not yet known. Looking ahead from such a record asks "if nothing else
  * is recorded".
  */
 export async function practiceRecordsAt(engine: Engine, practice: string, R: string, slugs: readonly string[]): Promise<Map<number, PatientRecord>> {
@@ -42,5 +42,13 @@ export async function practiceRecordsAt(engine: Engine, practice: string, R: str
     [practice, R, ...slugs],
   );
   for (const m of meds) records.get(Number(m.patient_id))?.medications.push({ ...m, patient_id: Number(m.patient_id) });
+  // Admissions up to R; a discharge after R is not yet known.
+  const admissions = await engine.all<{ patient_id: number; admitted: string; discharged: string | null; method: 'emergency' | 'elective'; icd10: string }>(
+    `SELECT patient_id, admitted, discharged, method, icd10 FROM admission WHERE patient_id IN (${who}) AND admitted <= CAST($2 AS DATE)`,
+    [practice, R],
+  );
+  for (const a of admissions) {
+    records.get(Number(a.patient_id))?.admissions.push({ ...a, patient_id: Number(a.patient_id), discharged: a.discharged !== null && a.discharged > R ? null : a.discharged });
+  }
   return records;
 }

@@ -1,4 +1,4 @@
-import type { Criterion, IndicatorDefinition, Window } from '../../indicators/definition.js';
+import type { AdmissionSpec, CountedDeaths, Criterion, IndicatorDefinition, Window } from '../../indicators/definition.js';
 
 /** Plain-English sentences for an indicator definition (population, numerator, windows, exclusions). */
 export function describeWindow(w: Window | undefined): string {
@@ -14,6 +14,30 @@ const OPS: Record<string, string> = { '<': 'below', '<=': 'at or below', '>': 'a
 export type Namer = (slug: string) => string;
 const bySlug: Namer = (slug) => slug;
 
+function describeAdmissions(method: AdmissionSpec['method'], prefixes: readonly string[]): string {
+  return `${method === 'any' ? 'an' : `an ${method}`} admission with ICD-10 ${prefixes.join(' or ')}`;
+}
+
+function describeAdmission(a: AdmissionSpec): string {
+  return `${describeAdmissions(a.method, a.icd10_prefixes)} ${a.date === 'discharged' ? 'discharged' : 'admitted'} ${describeWindow(a.window)}`;
+}
+
+/** The deaths a death rate counts, in words. */
+export function describeDeaths(d: CountedDeaths): string {
+  const age = d.age_at_death;
+  const ageText = !age
+    ? ''
+    : age.min !== undefined && age.max !== undefined
+      ? `, aged ${age.min} to ${age.max} at death`
+      : age.max !== undefined
+        ? `, aged under ${age.max + 1} at death`
+        : `, aged ${age.min} or over at death`;
+  const after = d.after_admission
+    ? `, within ${d.after_admission.within_days} days of the admission date of ${describeAdmissions(d.after_admission.method, d.after_admission.icd10_prefixes)}`
+    : '';
+  return `deaths ${describeWindow(d.window)}${ageText}${after}, each counted at the practice the patient was registered with on the day they died`;
+}
+
 export function describeCriterion(c: Criterion, n: Namer = bySlug): string {
   if ('on_register' in c) return `on the ${n(c.on_register.codelist)} register${c.on_register.resolved_by ? ` (not resolved by ${n(c.on_register.resolved_by)})` : ''}`;
   if ('has_event' in c) {
@@ -28,6 +52,11 @@ export function describeCriterion(c: Criterion, n: Namer = bySlug): string {
   if ('event_then' in c) {
     const e = c.event_then;
     return `a ${n(e.first.codelist)} code ${describeWindow(e.first.window)} followed by ${n(e.then.codelist)} within ${e.then.within_days} days`;
+  }
+  if ('has_admission' in c) return describeAdmission(c.has_admission);
+  if ('admission_then' in c) {
+    const a = c.admission_then;
+    return `${describeAdmission(a.admission)} followed by ${n(a.then.codelist)} within ${a.then.within_days} days of ${a.admission.date === 'discharged' ? 'discharge' : 'admission'}`;
   }
   if ('age' in c) {
     const a = c.age;
@@ -60,7 +89,9 @@ export function describeDefinition(d: IndicatorDefinition, n: Namer = bySlug): P
         ? `The mean of each patient's latest ${d.value ? n(d.value.codelist) : ''} value ${describeWindow(d.value?.window)}${d.value?.transform ? ' (IFCC converted to DCCT %)' : ''}.`
         : d.kind === 'count'
           ? 'The number of patients counted.'
-          : 'Items per 1,000 patients in the population.';
+          : d.kind === 'deaths_per_100000'
+            ? `Deaths per 100,000 patients in the population: ${d.deaths ? describeDeaths(d.deaths) : 'deaths'}.`
+            : 'Items per 1,000 patients in the population.';
   return {
     measure,
     population: `Patients registered and alive at the month end who are ${describeCriterion(d.population, n)}.`,

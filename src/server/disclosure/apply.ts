@@ -52,6 +52,8 @@ export function countsOf(kind: IndicatorDefinition['kind'] | undefined, numerato
     case 'mean':
       return [denominator];
     case 'rate_per_1000':
+    case 'deaths_per_100000':
+      // Items (admissions, deaths) are not a subset of the denominator: no difference to protect.
       return [numerator, denominator];
     default:
       // proportion, count (patients counted of the list size) and anything unknown: the most cautious.

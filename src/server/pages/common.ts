@@ -86,7 +86,7 @@ export function programmeStart(ind: IndicatorRecord): { date: Date; label: strin
 
 export function yLabel(ind: IndicatorRecord): string {
   const k = ind.definition.kind;
-  return k === 'proportion' ? 'Per cent' : k === 'mean' ? 'Mean' : k === 'count' ? 'Patients' : 'Per 1,000';
+  return k === 'proportion' ? 'Per cent' : k === 'mean' ? 'Mean' : k === 'count' ? 'Patients' : k === 'deaths_per_100000' ? 'Per 100,000' : 'Per 1,000';
 }
 
 /** A trend chart for an organisation (its parents and the benchmarks), with its data table. */

@@ -419,7 +419,7 @@ function seriesTable(r: EvaluationReport, dp: number, comparatorName: string | n
 
 function unitWords(kind: string, model: ModelFamily): string {
   if (model !== 'ols') return '';
-  return kind === 'proportion' ? ' percentage points' : kind === 'rate_per_1000' ? ' per 1,000' : kind === 'count' ? ' patients' : '';
+  return kind === 'proportion' ? ' percentage points' : kind === 'rate_per_1000' ? ' per 1,000' : kind === 'deaths_per_100000' ? ' per 100,000' : kind === 'count' ? ' patients' : '';
 }
 
 function effectSentence(e: EffectReport, kind: string, model: ModelFamily, better: 'higher' | 'lower' | null): Html {
@@ -503,7 +503,7 @@ export function evaluationBody(data: DashboardData, req: EvaluationRequest, r: E
   const better = ind.definition.target?.direction ?? null;
   const title = `Evaluation: ${ind.definition.title}`;
   const rates = r.model.family !== 'ols' && r.data.rate_per !== null;
-  const yLabel = rates ? (kind === 'proportion' && r.data.rate_per === 100 ? 'Per cent' : `Rate per ${r.data.rate_per}`) : kind === 'proportion' ? 'Per cent' : kind === 'mean' ? 'Mean' : kind === 'count' ? 'Patients' : 'Per 1,000';
+  const yLabel = rates ? (kind === 'proportion' && r.data.rate_per === 100 ? 'Per cent' : `Rate per ${r.data.rate_per}`) : kind === 'proportion' ? 'Per cent' : kind === 'mean' ? 'Mean' : kind === 'count' ? 'Patients' : kind === 'deaths_per_100000' ? 'Per 100,000' : 'Per 1,000';
   const chartTitle = `${ind.definition.title}, ${orgName}: observed and counterfactual`;
   const coef = coefficientTable(r);
   const effects = effectTable(r, dp);
