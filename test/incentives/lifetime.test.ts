@@ -50,7 +50,7 @@ describe("lifetime pots: the shipped schemes against the review's figures", () =
     const s = shipped('cardiovascular-disease');
     expect(s.years).toEqual({ from: 2010, to: 2012 });
     expect(lifetimePotTotal(s, 8)).toBe(90_000_000n);
-    expect(s.performance.components.map((c) => c.indicator)).toEqual(['cvd-care-plan', 'mi-review-3-weeks', 'cardiac-rehab', 'chd-bp-140-90', 'chd-chol-5']);
+    expect(s.performance.components.map((c) => c.indicator)).toEqual(['cvd-care-plan', 'mi-review-3-weeks', 'cardiac-rehab', 'chd-bp-150-90', 'chd-chol-4']);
   });
 });
 
