@@ -19,7 +19,7 @@ try {
     process.exitCode = err.exitCode;
   } else if (err instanceof UserError) {
     process.stderr.write(`gpnet: ${err.message}\n`);
-    process.exitCode = 2;
+    process.exitCode = err.exitCode;
   } else {
     const e = err as Error;
     process.stderr.write(`gpnet: ${e.message}\n`);

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -6,6 +5,7 @@ import type { Command } from 'commander';
 import { DashboardData } from '../../server/api/dashboard-data.js';
 import { createApp } from '../../server/app.js';
 import { renderPdf } from '../../server/pdf.js';
+import { writePdfOrHtml } from '../pdf-output.js';
 import { loadCodelists } from '../../codelists/load.js';
 import { loadIndicators } from '../../indicators/load.js';
 import { calculateScheme } from '../../programmes/incentives/calculate.js';
@@ -177,9 +177,10 @@ export async function runStatement(args: StatementArgs): Promise<{ bytes: number
     });
     try {
       const port = (server.address() as AddressInfo).port;
-      const pdf = await renderPdf(`http://127.0.0.1:${port}${path}`);
-      writeFileSync(args.out, pdf);
-      return { bytes: pdf.length, path };
+      const url = `http://127.0.0.1:${port}${path}`;
+      const what = args.network === null ? `the ${scheme.id} ${args.year} summary` : `the ${scheme.id} ${args.year} statement for ${args.network}`;
+      const bytes = await writePdfOrHtml(args.out, () => renderPdf(url), async () => (await fetch(url)).text(), what);
+      return { bytes, path };
     } finally {
       await new Promise<void>((ok) => server.close(() => ok()));
     }

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ApiError } from '../../server/api/errors.js';
 import { monthEndFor, requireOrg } from '../../server/api/params.js';
@@ -6,9 +5,13 @@ import { renderPdf } from '../../server/pdf.js';
 import { startServer } from '../../server/start.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
+import { writePdfOrHtml } from '../pdf-output.js';
 import { storeLocation, type StoreOptions } from '../store-option.js';
 
-/** `gpnet report (--db FILE | --pg URL) --network CODE --month YYYY-MM --out FILE.pdf`: the network's monthly feedback report. */
+/**
+ * `gpnet report (--db FILE | --pg URL) --network CODE --month YYYY-MM --out FILE.pdf`: the network's monthly feedback report.
+ * Without Chromium it writes the report as HTML beside FILE.pdf (FILE.html) and exits 3.
+ */
 export function register(program: Command): void {
   program
     .command('report')
@@ -31,9 +34,10 @@ export function register(program: Command): void {
             if (err instanceof ApiError) throw new UserError(err.message.replace(/^org:/, '--network:'));
             throw err;
           }
-          const pdf = await renderPdf(`${server.url}/networks/${encodeURIComponent(opts.network)}/report?month=${month}`);
-          writeFileSync(opts.out, pdf);
-          process.stdout.write(`Wrote the ${month} feedback report for ${opts.network} to ${opts.out} (${pdf.length.toLocaleString('en-GB')} bytes)\n`);
+          const url = `${server.url}/networks/${encodeURIComponent(opts.network)}/report?month=${month}`;
+          const what = `the ${month} feedback report for ${opts.network}`;
+          const bytes = await writePdfOrHtml(opts.out, () => renderPdf(url), async () => (await fetch(url)).text(), what);
+          process.stdout.write(`Wrote ${what} to ${opts.out} (${bytes.toLocaleString('en-GB')} bytes)\n`);
         } finally {
           await server.close();
         }

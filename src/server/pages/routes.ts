@@ -15,6 +15,7 @@ import { reportPage } from './report.js';
 import { tableCsv } from './table.js';
 import { aboutDisclosureBody } from './disclosure.js';
 import { PageCache } from './page-cache.js';
+import { pdfOrFallback } from './pdf-unavailable.js';
 import { currentPrincipal } from '../auth/render-tickets.js';
 
 /** Only month, format, table and network are accepted on pages; values are checked by the builders. */
@@ -71,8 +72,13 @@ export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
     // Validate first (404/400 before starting a browser).
     const page = reportPage(data, c.req.param('code'), q.month);
     if (!options.renderPdf) throw new ApiError(404, 'not_found', 'PDF rendering is not available on this server');
-    const pdf = await options.renderPdf(`/networks/${encodeURIComponent(c.req.param('code'))}/report?month=${page.periodEnd!.slice(0, 7)}`);
-    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="report-${c.req.param('code')}-${page.periodEnd!.slice(0, 7)}.pdf"` });
+    const render = options.renderPdf;
+    const htmlPath = `/networks/${encodeURIComponent(c.req.param('code'))}/report?month=${page.periodEnd!.slice(0, 7)}`;
+    return pdfOrFallback(c, () => render(htmlPath), `report-${c.req.param('code')}-${page.periodEnd!.slice(0, 7)}.pdf`, {
+      href: htmlPath,
+      label: 'view the feedback report',
+      breadcrumbs: page.breadcrumbs,
+    });
   });
   r.get('/practices/:code', (c) =>
     cached(c, () => {
