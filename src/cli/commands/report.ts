@@ -6,7 +6,7 @@ import { startServer } from '../../server/start.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
 import { writePdfOrHtml } from '../pdf-output.js';
-import { storeLocation, type StoreOptions } from '../store-option.js';
+import { READ_ONLY_HELP, openOptions, storeLocation, type StoreOptions } from '../store-option.js';
 
 /**
  * `gpnet report (--db FILE | --pg URL) --network CODE --month YYYY-MM --out FILE.pdf`: the network's monthly feedback report.
@@ -21,8 +21,9 @@ export function register(program: Command): void {
     .requiredOption('--network <code>', 'the network code')
     .option('--month <YYYY-MM>', 'the month (default: the latest with results)')
     .requiredOption('--out <file.pdf>', 'where to write the PDF')
+    .option('--read-only', READ_ONLY_HELP)
     .action(async (opts: StoreOptions & { network: string; month?: string; out: string }) => {
-      const store = await openStore(storeLocation(opts));
+      const store = await openStore(storeLocation(opts), openOptions(opts));
       try {
         const server = await startServer(store, { port: 0, host: '127.0.0.1', pdf: false, access: 'internal' });
         try {
