@@ -24,8 +24,10 @@ export interface ChartWindow {
 
 export function chartWindow(data: DashboardData, periodEnd: string, q: { from?: string | undefined; to?: string | undefined }): ChartWindow {
   const given = q.from !== undefined ? monthEndFor(data, q.from, 'from') : null;
-  const to = q.to !== undefined ? monthEndFor(data, q.to, 'to') : given !== null ? data.months[Math.min(data.months.length - 1, data.months.indexOf(given) + DEFAULT_CHART_MONTHS - 1)]! : periodEnd;
+  const pageIndex = data.months.indexOf(periodEnd);
+  const to = q.to !== undefined ? monthEndFor(data, q.to, 'to') : given !== null ? data.months[Math.min(pageIndex, data.months.indexOf(given) + DEFAULT_CHART_MONTHS - 1)]! : periodEnd;
   const toIndex = data.months.indexOf(to);
+  if (toIndex > pageIndex) throw new ApiError(400, 'bad_request', `to: ${to.slice(0, 7)} is after the page's month (${periodEnd.slice(0, 7)}); choose a later month first`);
   const from = given ?? data.months[Math.max(0, toIndex - DEFAULT_CHART_MONTHS + 1)]!;
   const fromIndex = data.months.indexOf(from);
   if (fromIndex > toIndex) throw new ApiError(400, 'bad_request', `from: ${from.slice(0, 7)} is after to (${to.slice(0, 7)})`);
@@ -44,15 +46,18 @@ export function windowQuery(w: ChartWindow): Record<string, string> {
   return w.chosen ? { from: w.from.slice(0, 7), to: w.to.slice(0, 7) } : {};
 }
 
-/** A line above the charts: what they show, links to the years before and after, and where the whole series is. */
-export function windowNav(data: DashboardData, w: ChartWindow, path: string, keep: Record<string, string | undefined>): Raw {
+/**
+ * A line above the charts: what they show, links to the years before and after (never past the
+ * page's month: the window is within the page's history), and where the whole series is.
+ */
+export function windowNav(data: DashboardData, w: ChartWindow, periodEnd: string, path: string, keep: Record<string, string | undefined>): Raw {
   const i = data.months.indexOf(w.from);
   const j = data.months.indexOf(w.to);
   const span = Math.min(DEFAULT_CHART_MONTHS, MAX_CHART_MONTHS);
   const link = (a: number, b: number): string => `${path}${qs({ ...keep, from: data.months[a]!.slice(0, 7), to: data.months[b]!.slice(0, 7) })}`;
   const years = `${span / 12} years`;
   const earlier = i > 0 ? h`<a href="${link(Math.max(0, i - span), i - 1)}">the ${years} before</a>` : null;
-  const last = data.months.length - 1;
+  const last = data.months.indexOf(periodEnd);
   const later = j < last ? h`<a href="${link(j + 1, Math.min(last, j + span))}">the ${years} after</a>` : null;
   const choices = [earlier, later].filter((x) => x !== null);
   return h`<p class="nhsuk-body gp-chart-window">The charts show ${monthLabel(w.from)} to ${monthLabel(w.to)} (${j - i + 1} months).${choices.length ? h` Show ${choices.map((c, k) => h`${k ? ' or ' : ''}${c}`)}.` : ''}${w.chosen ? h` <a href="${path}${qs(keep)}">Back to the latest ${years}</a>.` : ''} Each chart's data table has its whole series, from ${monthLabel(data.months[0]!)}, as CSV.</p>`;

@@ -105,7 +105,7 @@ ${tableHtml(codelists, csvHref(path, codelists.id, periodEnd))}
 ${funnel ? h`<figure class="gp-figure"><figcaption class="nhsuk-body-s">Funnel plot of practices, ${monthLabel(periodEnd)}. The league table below holds the same data.</figcaption>${funnel}</figure>` : h`<p class="nhsuk-body">No funnel plot: this indicator is not a proportion.</p>`}
 ${disclosureNote(data.disclosure)}
 ${tableHtml(league, csvHref(path, league.id, periodEnd))}
-${trend ? h`${trend.html}${windowNav(data, window, path, { month: periodEnd.slice(0, 7), network })}` : ''}
+${trend ? h`${trend.html}${windowNav(data, window, periodEnd, path, { month: periodEnd.slice(0, 7), network })}` : ''}
 <p class="nhsuk-body"><a href="/evaluate?indicator=${ind.definition.id}">Evaluate the programme's effect on this indicator (interrupted time series)</a></p>`,
   };
 }

@@ -16,7 +16,7 @@ export interface LayoutInput {
 }
 
 /** Months either side of the current one that the month picker lists one by one. */
-export const PICKER_NEAR_MONTHS = 24;
+export const PICKER_NEAR_MONTHS = 60;
 
 /**
  * The months a month picker offers, bounded whatever the store's history: the PICKER_NEAR_MONTHS

@@ -72,7 +72,7 @@ ${tableHtml(mt, csvHref(path, mt.id, periodEnd))}
 ${alertsHtml(at, path, periodEnd)}
 <h2 class="nhsuk-heading-m" id="trends">Trends</h2>
 <p class="nhsuk-body">The network against the collaboration, London and England, with the target and the start of the care package.</p>
-${windowNav(data, window, path, { month: periodEnd.slice(0, 7) })}
+${windowNav(data, window, periodEnd, path, { month: periodEnd.slice(0, 7) })}
 ${trends.map((t) => t.html)}`,
   };
 }
