@@ -104,7 +104,13 @@ export function register(program: Command): void {
         await store.close();
         throw err instanceof OpenModeRefused ? new UserError(err.message) : err;
       });
-      const shared = store instanceof DuckDBEngine ? await shareStore(store, { command: processCommand(process.pid) ?? 'gpnet demo', url: server.url }) : null;
+      const shared =
+        store instanceof DuckDBEngine
+          ? await shareStore(store, { command: processCommand(process.pid) ?? 'gpnet demo', url: server.url }).catch((err: unknown) => {
+              process.stderr.write(`warning: other commands cannot read this store with --read-only while it is served (${(err as Error).message})\n`);
+              return null;
+            })
+          : null;
       process.stdout.write(`\nThe dashboard is open at ${server.url}/ (API: ${server.url}/api/openapi.json). Ctrl-C to stop.\n`);
       const stop = async (): Promise<void> => {
         await shared?.close();

@@ -55,7 +55,13 @@ export function register(program: Command): void {
       }
       // DuckDB lets no other process open the file while this one serves it: reading commands
       // (--read-only) ask for a snapshot on the store's socket instead (src/store/duckdb/holder.ts).
-      const shared = store instanceof DuckDBEngine ? await shareStore(store, { command: processCommand(process.pid) ?? 'gpnet serve', url: server.url }) : null;
+      const shared =
+        store instanceof DuckDBEngine
+          ? await shareStore(store, { command: processCommand(process.pid) ?? 'gpnet serve', url: server.url }).catch((err: unknown) => {
+              process.stderr.write(`warning: other commands cannot read this store with --read-only while it is served (${(err as Error).message})\n`);
+              return null;
+            })
+          : null;
       if (server.data.months.length === 0) process.stderr.write(`warning: ${describeStore(opts)} holds no indicator results; run gpnet measure first\n`);
       if (opts.open) process.stdout.write('Open demo: no sign-in; synthetic data; this computer only.\n');
       else if (Number(await scalar(store, 'SELECT count(*) FROM app_user')) === 0) {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -47,7 +47,11 @@ export interface SharedStore {
   close(): Promise<void>;
 }
 
-/** Starts answering on the store's socket. `engine` must be the open, writing engine of `engine.location`. */
+/**
+ * Starts answering on the store's socket. `engine` must be the open, writing engine of
+ * `engine.location`. Throws when the socket cannot be made (e.g. another user's file in its place);
+ * callers serve on without it (reading commands then cannot use --read-only meanwhile).
+ */
 export async function shareStore(engine: DuckDBEngine, info: Omit<HolderInfo, 'pid'>): Promise<SharedStore> {
   const socketPath = holderSocketPath(engine.location);
   // A socket left by a holder that was killed: this process holds the store's lock now, so it is stale.
@@ -109,7 +113,18 @@ export function removeSnapshot(path: string): void {
   rmSync(`${path}.wal`, { force: true });
 }
 
+/** Only a socket owned by the store file's owner is asked (anyone can make files in the temporary folder). */
+function trustedSocket(dbPath: string): boolean {
+  try {
+    const socket = lstatSync(holderSocketPath(dbPath));
+    return socket.isSocket() && socket.uid === statSync(dbPath).uid;
+  } catch {
+    return false;
+  }
+}
+
 async function ask(dbPath: string, op: 'info' | 'snapshot', timeoutMs: number): Promise<unknown> {
+  if (!trustedSocket(dbPath)) return null;
   return new Promise((resolveAnswer) => {
     const socket = connect(holderSocketPath(dbPath));
     let data = '';
@@ -149,5 +164,9 @@ export async function requestSnapshot(dbPath: string, timeoutMs = 10 * 60_000): 
   const parsed = SnapshotAnswer.safeParse(await ask(dbPath, 'snapshot', timeoutMs));
   if (!parsed.success) return null;
   if ('error' in parsed.data) throw new Error(`the gpnet process serving ${dbPath} could not make a snapshot for reading: ${parsed.data.error}`);
-  return parsed.data.path;
+  // Only a snapshot beside the store, named as shareStore names them, is opened (and later removed).
+  const path = parsed.data.path;
+  const expected = join(dirname(resolve(dbPath)), `.${basename(dbPath)}.snapshot-`);
+  if (!path.startsWith(expected) || !/^[0-9]+-[0-9a-f]{12}\.duckdb$/.test(path.slice(expected.length))) return null;
+  return path;
 }
