@@ -114,6 +114,9 @@ describe('page weight on a long-history store', () => {
     const tooLong = await get(`/networks/SYNN1?from=${months[0]!.slice(0, 7)}&to=${months[months.length - 1]!.slice(0, 7)}`);
     expect(tooLong.status).toBe(400);
     expect(tooLong.text).toContain('charts show at most 96 months');
+    const pastPage = await get(`/networks/SYNN1?month=${months[200]!.slice(0, 7)}&to=${months[300]!.slice(0, 7)}`);
+    expect(pastPage.status).toBe(400);
+    expect(pastPage.text).toContain("is after the page's month");
     expect((await get('/practices/SYNP01?from=2000-01')).status).toBe(400);
   });
 

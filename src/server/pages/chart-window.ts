@@ -18,7 +18,7 @@ export interface ChartWindow {
   /** First and last month end shown. */
   from: string;
   to: string;
-  /** True when from or to was given (links and CSVs keep them). */
+  /** True when from or to was given (the page then links back to the default window). */
   chosen: boolean;
 }
 
@@ -39,11 +39,6 @@ export function chartWindow(data: DashboardData, periodEnd: string, q: { from?: 
     );
   }
   return { from, to, chosen: q.from !== undefined || q.to !== undefined };
-}
-
-/** The window as query parameters (for links and CSVs), when it was chosen. */
-export function windowQuery(w: ChartWindow): Record<string, string> {
-  return w.chosen ? { from: w.from.slice(0, 7), to: w.to.slice(0, 7) } : {};
 }
 
 /**
