@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holderSocketPath } from '../../src/store/duckdb/holder.js';
@@ -23,6 +23,7 @@ beforeAll(() => {
   before.export = gpnet('export', 'results', '--db', db, '--format', 'csv', '--org', 'SYNN1').stdout;
   before.recall = gpnet('recall', 'list', '--db', db, '--practice', 'SYNP01', '--programme', 'dm-hba1c', '--format', 'csv').stdout;
   before.evaluate = gpnet('evaluate', '--db', db, '--indicator', 'dm-hba1c-58', '--org', 'SYNC', '--intervention', '2013-01', '--format', 'json').stdout;
+  before.project = gpnet('incentives', 'project', '--db', db, '--scheme', join(ROOT, 'schemes', 'copd.yaml'), '--year', '2012', '--format', 'json').stdout;
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -32,6 +33,7 @@ describe('while gpnet serve holds the DuckDB store', () => {
   let server: ServeProcess;
   beforeAll(async () => {
     expect(before.export).toContain('SYNN1');
+    expect(before.project).toContain('"networks"');
     server = await startServe(['--db', db, '--open']);
   });
   afterAll(async () => {
@@ -74,6 +76,15 @@ describe('while gpnet serve holds the DuckDB store', () => {
     const ev = gpnet('evaluate', '--db', db, '--indicator', 'dm-hba1c-58', '--org', 'SYNC', '--intervention', '2013-01', '--format', 'json', '--read-only');
     expect(ev.status).toBe(0);
     expect(ev.stdout).toBe(before.evaluate);
+    const project = gpnet('incentives', 'project', '--db', db, '--scheme', join(ROOT, 'schemes', 'copd.yaml'), '--year', '2012', '--format', 'json', '--read-only');
+    expect(project.status).toBe(0);
+    expect(project.stdout).toBe(before.project);
+    const pdf = join(dir, 'report.pdf');
+    const report = gpnet('report', '--db', db, '--network', 'SYNN1', '--month', '2013-06', '--out', pdf, '--read-only');
+    expect(report.stderr).toBe('');
+    expect(report.status).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    rmSync(pdf);
   });
 
   it('the server goes on serving meanwhile, and no snapshot is left beside the store', async () => {
