@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { UserError } from './errors.js';
+import { lockMessage } from './store-lock-message.js';
+import { StoreLockedError } from '../store/duckdb/lock.js';
 
 const program = new Command();
 program
@@ -12,14 +14,25 @@ program
 
 for (const register of COMMANDS) register(program);
 
+// The command being run, so that a locked store's message can say whether --read-only would help.
+let running: Command | null = null;
+program.hook('preAction', (_program, actionCommand) => {
+  running = actionCommand;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
+  } else if (err instanceof StoreLockedError) {
+    const cmd = running as Command | null;
+    const readOnlyOption = cmd?.options.some((o) => o.long === '--read-only') ?? false;
+    process.stderr.write(`gpnet: ${await lockMessage(err, { readOnlyOption, readOnlyGiven: readOnlyOption && cmd?.getOptionValue('readOnly') === true })}\n`);
+    process.exitCode = 2;
   } else if (err instanceof UserError) {
     process.stderr.write(`gpnet: ${err.message}\n`);
-    process.exitCode = 2;
+    process.exitCode = err.exitCode;
   } else {
     const e = err as Error;
     process.stderr.write(`gpnet: ${e.message}\n`);

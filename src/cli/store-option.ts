@@ -7,6 +7,16 @@ import { UserError } from './errors.js';
 export interface StoreOptions {
   db?: string;
   pg?: string;
+  /** --read-only, on commands that only read (see READ_ONLY_HELP). */
+  readOnly?: boolean;
+}
+
+/** The help of --read-only, which every command that only reads the store takes. */
+export const READ_ONLY_HELP = 'open the store for reading only; works while gpnet serve or gpnet demo holds the DuckDB file (it reads a snapshot the server makes)';
+
+/** The openStore options for a command's store options. */
+export function openOptions(opts: StoreOptions): { readOnly: boolean } {
+  return { readOnly: opts.readOnly === true };
 }
 
 export function addStoreOptions(cmd: Command): Command {

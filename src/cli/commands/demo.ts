@@ -8,6 +8,9 @@ import { generateSynthetic } from '../../sources/synthetic/generate.js';
 import { scalar } from '../../store/engine.js';
 import { IncompleteBatchError, assertNoIncompleteBatches } from '../../store/integrity.js';
 import { openStore } from '../../store/open.js';
+import { DuckDBEngine } from '../../store/duckdb/duckdb-engine.js';
+import { shareStore } from '../../store/duckdb/holder.js';
+import { processCommand } from '../store-lock-message.js';
 import { UserError } from '../errors.js';
 import { loadIndicatorLibrary } from '../indicator-library.js';
 import { OpenModeRefused } from '../../server/auth/open-mode.js';
@@ -117,8 +120,16 @@ export function register(program: Command): void {
         await store.close();
         throw err instanceof OpenModeRefused ? new UserError(err.message) : err;
       });
+      const shared =
+        store instanceof DuckDBEngine
+          ? await shareStore(store, { command: processCommand(process.pid) ?? 'gpnet demo', url: server.url }).catch((err: unknown) => {
+              process.stderr.write(`warning: other commands cannot read this store with --read-only while it is served (${(err as Error).message})\n`);
+              return null;
+            })
+          : null;
       process.stdout.write(`\nThe dashboard is open at ${server.url}/ (API: ${server.url}/api/openapi.json). Ctrl-C to stop.\n`);
       const stop = async (): Promise<void> => {
+        await shared?.close();
         await server.close();
         await store.close();
         process.exit(0);

@@ -22,6 +22,7 @@ import { evaluateStudy, type StudyReport } from '../../programmes/evaluation/stu
 import { renderStudyHtml, renderStudyMarkdown } from '../../programmes/evaluation/study-render.js';
 import type { Engine } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
+import { READ_ONLY_HELP } from '../store-option.js';
 import { UserError } from '../errors.js';
 import { loadIndicatorLibrary } from '../indicator-library.js';
 
@@ -43,6 +44,7 @@ const CliOptions = z.object({
   comparatorSeries: z.string().min(1).optional(),
   db: z.string().min(1).optional(),
   pg: z.string().regex(/^postgres(ql)?:\/\//, '--pg must be a postgres:// connection URL').optional(),
+  readOnly: z.boolean().optional(),
   indicator: z.string().min(1).optional(),
   org: z.string().min(1).optional(),
   comparator: z.string().min(1).optional(),
@@ -66,6 +68,7 @@ const StudyCliOptions = z.object({
   study: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, '--study must be a study id such as tower-hamlets (a file programmes/ID.yaml)'),
   db: z.string().min(1).optional(),
   pg: z.string().regex(/^postgres(ql)?:\/\//, '--pg must be a postgres:// connection URL').optional(),
+  readOnly: z.boolean().optional(),
   org: z.string().min(1).optional(),
   comparator: z.string().min(1).optional(),
   costs: z.string().min(1).optional(),
@@ -91,6 +94,7 @@ export interface EvaluateCliOptions {
   comparatorSeries?: string;
   db?: string;
   pg?: string;
+  readOnly?: boolean;
   indicator?: string;
   org?: string;
   comparator?: string;
@@ -154,7 +158,7 @@ function evaluationOptions(o: z.output<typeof CliOptions>): EvaluationOptions {
 }
 
 async function fromStore(o: z.output<typeof CliOptions>, deps: EvaluateDeps): Promise<EvaluationReport> {
-  const store = deps.store ?? (await openStore(o.pg ? { pg: o.pg } : { db: o.db! }));
+  const store = deps.store ?? (await openStore(o.pg ? { pg: o.pg } : { db: o.db! }, { readOnly: o.readOnly === true }));
   try {
     const indicator = await findIndicator(store, o.indicator!);
     const series = await readOrganisationSeries(store, indicator, o.org!);
@@ -226,7 +230,7 @@ export async function studyReport(raw: EvaluateCliOptions, deps: StudyDeps = {})
     throw err;
   }
   const { indicators } = loadIndicatorLibrary();
-  const store = deps.store ?? (await openStore(o.pg ? { pg: o.pg } : { db: o.db! }));
+  const store = deps.store ?? (await openStore(o.pg ? { pg: o.pg } : { db: o.db! }, { readOnly: o.readOnly === true }));
   try {
     const costs = o.costs ? readCostsFile(o.costs, study.programmes.map((p) => p.id)) : undefined;
     return await evaluateStudy(store, study, indicators, catalogueOf(indicators), {
@@ -291,6 +295,7 @@ export function register(program: Command): void {
     .option('--comparator-series <file>', 'CSV of a comparator series (same layout) for a comparative model')
     .option('--db <file>', 'the DuckDB store (with --indicator and --org)')
     .option('--pg <url>', 'a PostgreSQL store instead of --db: postgres://user@host:port/database')
+    .option('--read-only', READ_ONLY_HELP)
     .option('--indicator <id>', 'indicator whose monthly results to evaluate (store mode)')
     .option('--org <code>', 'organisation whose results to evaluate (store mode)')
     .option('--comparator <code>', 'a benchmark (e.g. ENG) or another organisation as comparator (store mode); with --study a comma-separated list (default every benchmark)')

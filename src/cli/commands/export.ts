@@ -4,7 +4,7 @@ import type { Engine, Row, SqlValue } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
 import { csvField } from '../../util/csv.js';
 import { UserError } from '../errors.js';
-import { addStoreOptions, describeStore, storeLocation, type StoreOptions } from '../store-option.js';
+import { READ_ONLY_HELP, addStoreOptions, describeStore, openOptions, storeLocation, type StoreOptions } from '../store-option.js';
 import { DashboardData } from '../../server/api/dashboard-data.js';
 import { DisclosureRuleError, parseDisclosure, type DisclosureRule } from '../../server/disclosure/rule.js';
 
@@ -66,6 +66,7 @@ export function register(program: Command): void {
     .option('--indicator <id>', 'only this indicator')
     .option('--org <code>', 'only this organisation (practice, network or collaboration code)')
     .option('--disclosure <rule>', 'small-number control: suppress:LOW-HIGH, round:N or none (your own data: none)', 'none')
+    .option('--read-only', READ_ONLY_HELP)
     .action(async (opts: StoreOptions & { format: string; indicator?: string; org?: string; disclosure: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'json') throw new UserError(`--format must be csv or json, not '${opts.format}'`);
       let rule: DisclosureRule;
@@ -75,7 +76,7 @@ export function register(program: Command): void {
         if (err instanceof DisclosureRuleError) throw new UserError(err.message);
         throw err;
       }
-      const store = await openStore(storeLocation(opts));
+      const store = await openStore(storeLocation(opts), openOptions(opts));
       try {
         const filter: ResultFilter = {
           ...(opts.indicator !== undefined ? { indicator: opts.indicator } : {}),

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -6,6 +5,7 @@ import type { Command } from 'commander';
 import { DashboardData } from '../../server/api/dashboard-data.js';
 import { createApp } from '../../server/app.js';
 import { renderPdf } from '../../server/pdf.js';
+import { writePdfOrHtml } from '../pdf-output.js';
 import { loadCodelists } from '../../codelists/load.js';
 import { loadIndicators } from '../../indicators/load.js';
 import { calculateScheme } from '../../programmes/incentives/calculate.js';
@@ -21,11 +21,11 @@ import { compareStoredVersions, listVersions, storeCalculation } from '../../pro
 import type { Engine } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
-import { storeLocation, type StoreOptions } from '../store-option.js';
+import { READ_ONLY_HELP, openOptions, storeLocation, type StoreOptions } from '../store-option.js';
 
 /** The store options exactly as given (so that missing and doubled stores are reported by storeLocation). */
 function storeArgs(o: StoreOptions): StoreOptions {
-  return { ...(o.db !== undefined ? { db: o.db } : {}), ...(o.pg !== undefined ? { pg: o.pg } : {}) };
+  return { ...(o.db !== undefined ? { db: o.db } : {}), ...(o.pg !== undefined ? { pg: o.pg } : {}), ...(o.readOnly === true ? { readOnly: true } : {}) };
 }
 
 /**
@@ -78,7 +78,7 @@ async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 async function withStore<T>(store: StoreOptions, fn: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await openStore(storeLocation(store));
+  const engine = await openStore(storeLocation(store), openOptions(store));
   try {
     return await fn(engine);
   } finally {
@@ -89,6 +89,7 @@ async function withStore<T>(store: StoreOptions, fn: (engine: Engine) => Promise
 export interface CalculateArgs {
   db?: string;
   pg?: string;
+  readOnly?: boolean;
   scheme: string;
   year: number;
   format: Format;
@@ -113,6 +114,7 @@ export async function runCalculate(args: CalculateArgs): Promise<string> {
 export interface ProjectArgs {
   db?: string;
   pg?: string;
+  readOnly?: boolean;
   scheme: string;
   year: number;
   format: Format;
@@ -158,6 +160,7 @@ export async function runSummary(args: SummaryArgs): Promise<string> {
 export interface StatementArgs {
   db?: string;
   pg?: string;
+  readOnly?: boolean;
   scheme: string;
   year: number;
   /** A network code, or null for the commissioner summary of every network. */
@@ -201,9 +204,10 @@ export async function runStatement(args: StatementArgs): Promise<{ bytes: number
     });
     try {
       const port = (server.address() as AddressInfo).port;
-      const pdf = await renderPdf(`http://127.0.0.1:${port}${path}`);
-      writeFileSync(args.out, pdf);
-      return { bytes: pdf.length, path };
+      const url = `http://127.0.0.1:${port}${path}`;
+      const what = args.network === null ? `the ${scheme.id} ${args.year} summary` : `the ${scheme.id} ${args.year} statement for ${args.network}`;
+      const bytes = await writePdfOrHtml(args.out, () => renderPdf(url), async () => (await fetch(url)).text(), what);
+      return { bytes, path };
     } finally {
       await new Promise<void>((ok) => server.close(() => ok()));
     }
@@ -252,7 +256,9 @@ export function register(program: Command): void {
     .requiredOption('--year <yyyy>', 'financial year: 2009 is 2009/10 (1 April 2009 – 31 March 2010)')
     .option('--format <format>', 'json or md', 'md')
     .option('--dry-run', 'calculate without storing a version')
+    .option('--read-only', `with --dry-run: ${READ_ONLY_HELP}`)
     .action(async (opts: StoreOptions & { scheme: string; year: string; format: string; dryRun?: boolean }) => {
+      if (opts.readOnly && !opts.dryRun) throw new UserError('--read-only goes with --dry-run: without it, calculate stores a version in the store');
       const out = await runCalculate({ ...storeArgs(opts), scheme: opts.scheme, year: parseYear(opts.year), format: parseFormat(opts.format), dryRun: opts.dryRun === true });
       process.stdout.write(out);
     });
@@ -266,6 +272,7 @@ export function register(program: Command): void {
     .requiredOption('--year <yyyy>', 'financial year: 2009 is 2009/10')
     .option('--as-of <yyyy-mm>', 'project from this month (default: the latest month measured)')
     .option('--months <n>', 'how many recent months the trend is fitted to', '6')
+    .option('--read-only', READ_ONLY_HELP)
     .option('--format <format>', 'json or md', 'md')
     .action(async (opts: StoreOptions & { scheme: string; year: string; asOf?: string; months: string; format: string }) => {
       const months = Number(opts.months);
@@ -289,6 +296,7 @@ export function register(program: Command): void {
     .requiredOption('--scheme <file>', 'the scheme YAML file')
     .requiredOption('--year <yyyy>', 'financial year')
     .option('--compare <from:to>', 'two version numbers, e.g. 1:2')
+    .option('--read-only', READ_ONLY_HELP)
     .option('--format <format>', 'json or md', 'md')
     .action(async (opts: StoreOptions & { scheme: string; year: string; compare?: string; format: string }) => {
       const year = parseYear(opts.year);
@@ -330,6 +338,7 @@ export function register(program: Command): void {
     .option('--year <yyyy>', 'one financial year (default: every year of the envelope)')
     .option('--db <file>', 'a store, to count the networks of per-network pots')
     .option('--pg <url>', 'a PostgreSQL store instead of --db')
+    .option('--read-only', READ_ONLY_HELP)
     .option('--format <format>', 'json or md', 'md')
     .action(async (opts: StoreOptions & { file: string; year?: string; format: string }) => {
       const format = parseFormat(opts.format);
@@ -357,6 +366,7 @@ export function register(program: Command): void {
     .option('--all', 'the commissioner summary of every network instead of one statement')
     .option('--month <yyyy-mm>', 'show the projection as of this month (default: the latest month in the store)')
     .requiredOption('--out <file.pdf>', 'where to write the PDF')
+    .option('--read-only', READ_ONLY_HELP)
     .action(async (opts: StoreOptions & { scheme: string; year: string; network?: string; all?: boolean; month?: string; out: string }) => {
       if ((opts.network === undefined) === (opts.all !== true)) throw new UserError('give either --network CODE or --all');
       if (opts.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) throw new UserError(`--month must be a month, YYYY-MM, not '${opts.month}'`);

@@ -16,7 +16,9 @@ import { type Worklist, buildWorklist } from '../../programmes/recall/worklist.j
 import type { Engine } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
-import { storeLocation, type StoreOptions } from '../store-option.js';
+import { READ_ONLY_HELP, storeLocation, type StoreOptions } from '../store-option.js';
+import { askHolder } from '../../store/duckdb/holder.js';
+import { StoreLockedError } from '../../store/duckdb/lock.js';
 
 /**
  * `gpnet recall …`: call and recall worklists (docs/RECALL.md). Practice-scoped: every command
@@ -62,14 +64,16 @@ function positiveInt(option: string, v: string): number {
  * Opens the store, waiting while another gpnet process holds the DuckDB file's lock (DuckDB
  * allows one writing process per file), so two people logging at once both succeed.
  */
-async function openWaiting(db: string): Promise<Engine> {
+async function openWaiting(db: string, readOnly: boolean): Promise<Engine> {
   if (!existsSync(db)) throw new UserError(`no store at ${db} (create one with gpnet generate or gpnet import csv)`);
   const deadline = Date.now() + 30_000;
   for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
     try {
-      return await openStore({ db });
+      return await openStore({ db }, { readOnly });
     } catch (err) {
-      if (!/lock/i.test(String(err)) || Date.now() > deadline) throw err;
+      if (!(err instanceof StoreLockedError) || Date.now() > deadline) throw err;
+      // A server holds the store for as long as it runs: say so now rather than after 30 s.
+      if (await askHolder(db)) throw err;
       await new Promise((r) => setTimeout(r, wait + Math.random() * wait));
     }
   }
@@ -77,7 +81,7 @@ async function openWaiting(db: string): Promise<Engine> {
 
 async function withStore<T>(store: StoreOptions, fn: (engine: Engine) => Promise<T>): Promise<T> {
   const location = storeLocation(store);
-  const engine = location.pg ? await openStore(location) : await openWaiting(location.db as string);
+  const engine = location.pg ? await openStore(location) : await openWaiting(location.db as string, store.readOnly === true);
   try {
     return await fn(engine);
   } catch (err) {
@@ -124,6 +128,7 @@ export function register(program: Command): void {
     .option('--month <YYYY-MM>', 'the month (default: the latest month of data)')
     .option('--status <status>', 'overdue, due_soon or all', 'all')
     .option('--format <format>', 'csv, json or table', 'table')
+    .option('--read-only', READ_ONLY_HELP)
     .action(async (opts: StoreOptions & { practice: string; programme: string; month?: string; status: string; format: string }) => {
       const format = oneOf('--format', opts.format, ['csv', 'json', 'table'] as const);
       const lib = library();

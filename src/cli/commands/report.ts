@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ApiError } from '../../server/api/errors.js';
 import { monthEndFor, requireOrg } from '../../server/api/params.js';
@@ -6,9 +5,13 @@ import { renderPdf } from '../../server/pdf.js';
 import { startServer } from '../../server/start.js';
 import { openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
-import { storeLocation, type StoreOptions } from '../store-option.js';
+import { writePdfOrHtml } from '../pdf-output.js';
+import { READ_ONLY_HELP, openOptions, storeLocation, type StoreOptions } from '../store-option.js';
 
-/** `gpnet report (--db FILE | --pg URL) --network CODE --month YYYY-MM --out FILE.pdf`: the network's monthly feedback report. */
+/**
+ * `gpnet report (--db FILE | --pg URL) --network CODE --month YYYY-MM --out FILE.pdf`: the network's monthly feedback report.
+ * Without Chromium it writes the report as HTML beside FILE.pdf (FILE.html) and exits 3.
+ */
 export function register(program: Command): void {
   program
     .command('report')
@@ -18,8 +21,9 @@ export function register(program: Command): void {
     .requiredOption('--network <code>', 'the network code')
     .option('--month <YYYY-MM>', 'the month (default: the latest with results)')
     .requiredOption('--out <file.pdf>', 'where to write the PDF')
+    .option('--read-only', READ_ONLY_HELP)
     .action(async (opts: StoreOptions & { network: string; month?: string; out: string }) => {
-      const store = await openStore(storeLocation(opts));
+      const store = await openStore(storeLocation(opts), openOptions(opts));
       try {
         const server = await startServer(store, { port: 0, host: '127.0.0.1', pdf: false, access: 'internal' });
         try {
@@ -31,9 +35,10 @@ export function register(program: Command): void {
             if (err instanceof ApiError) throw new UserError(err.message.replace(/^org:/, '--network:'));
             throw err;
           }
-          const pdf = await renderPdf(`${server.url}/networks/${encodeURIComponent(opts.network)}/report?month=${month}`);
-          writeFileSync(opts.out, pdf);
-          process.stdout.write(`Wrote the ${month} feedback report for ${opts.network} to ${opts.out} (${pdf.length.toLocaleString('en-GB')} bytes)\n`);
+          const url = `${server.url}/networks/${encodeURIComponent(opts.network)}/report?month=${month}`;
+          const what = `the ${month} feedback report for ${opts.network}`;
+          const bytes = await writePdfOrHtml(opts.out, () => renderPdf(url), async () => (await fetch(url)).text(), what);
+          process.stdout.write(`Wrote ${what} to ${opts.out} (${bytes.toLocaleString('en-GB')} bytes)\n`);
         } finally {
           await server.close();
         }

@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { startServer } from '../../server/start.js';
 import { openServingStore, openStore } from '../../store/open.js';
 import { scalar } from '../../store/engine.js';
+import { DuckDBEngine } from '../../store/duckdb/duckdb-engine.js';
+import { shareStore } from '../../store/duckdb/holder.js';
+import { processCommand } from '../store-lock-message.js';
 import { UserError } from '../errors.js';
 import { describeStore, poolSizeOption, storeLocation, type StoreOptions } from '../store-option.js';
 import { OpenModeRefused, isLoopbackHost } from '../../server/auth/open-mode.js';
@@ -50,6 +53,15 @@ export function register(program: Command): void {
         if (err instanceof OpenModeRefused) throw new UserError(err.message);
         throw err;
       }
+      // DuckDB lets no other process open the file while this one serves it: reading commands
+      // (--read-only) ask for a snapshot on the store's socket instead (src/store/duckdb/holder.ts).
+      const shared =
+        store instanceof DuckDBEngine
+          ? await shareStore(store, { command: processCommand(process.pid) ?? 'gpnet serve', url: server.url }).catch((err: unknown) => {
+              process.stderr.write(`warning: other commands cannot read this store with --read-only while it is served (${(err as Error).message})\n`);
+              return null;
+            })
+          : null;
       if (server.data.months.length === 0) process.stderr.write(`warning: ${describeStore(opts)} holds no indicator results; run gpnet measure first\n`);
       if (opts.open) process.stdout.write('Open demo: no sign-in; synthetic data; this computer only.\n');
       else if (Number(await scalar(store, 'SELECT count(*) FROM app_user')) === 0) {
@@ -58,6 +70,7 @@ export function register(program: Command): void {
       process.stdout.write(`Disclosure control: ${ruleText(disclosure)}.\n`);
       process.stdout.write(`gpnet dashboard on ${server.url}/ (API: ${server.url}/api/openapi.json). Ctrl-C to stop.\n`);
       const stop = async (): Promise<void> => {
+        await shared?.close();
         await server.close();
         await store.close();
         process.exit(0);

@@ -1,12 +1,11 @@
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../server/pdf.js';
+import { launchChromium } from '../../server/pdf.js';
 
 /**
  * Prints self-contained HTML (the letters) to an A4 portrait PDF with headless chromium. The
  * page is set from a string, and every request it would make is refused, so nothing is fetched.
  */
 export async function htmlToPdf(html: string): Promise<Uint8Array> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.route('**/*', (route) => route.abort());

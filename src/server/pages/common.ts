@@ -7,6 +7,7 @@ import { changeHtml, changeText, fmtValue, monthLabel, ragTag, ragWord } from '.
 import { h, qs, type Raw } from './html.js';
 import { cell, tableHtml, type Cell, type Table } from './table.js';
 import { SUPPRESSED_CSV, suppressedHtml } from './disclosure.js';
+import type { ChartWindow } from './chart-window.js';
 
 export function orgHref(kind: string, code: string, month?: string): string {
   const m = month ? qs({ month: month.slice(0, 7) }) : '';
@@ -89,26 +90,52 @@ export function yLabel(ind: IndicatorRecord): string {
   return k === 'proportion' ? 'Per cent' : k === 'mean' ? 'Mean' : k === 'count' ? 'Patients' : k === 'deaths_per_100000' ? 'Per 100,000' : 'Per 1,000';
 }
 
-/** A trend chart for an organisation (its parents and the benchmarks), with its data table. */
-export function trendSection(data: DashboardData, ind: IndicatorRecord, orgCode: string, periodEnd: string, tableId: string, csvHref: string, headingLevel: 'h2' | 'h3' = 'h3'): { html: Raw; table: Table } {
-  const s = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7) });
+/**
+ * A trend chart for an organisation (its parents and the benchmarks) over the chart window, with its
+ * data table for the same months. The table's CSV holds the whole series to the page's month.
+ */
+export function trendSection(
+  data: DashboardData,
+  ind: IndicatorRecord,
+  orgCode: string,
+  periodEnd: string,
+  window: ChartWindow,
+  tableId: string,
+  csvHref: string,
+  headingLevel: 'h2' | 'h3' = 'h3',
+): { html: Raw; table: Table } {
+  const whole = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7) });
+  const inWindow = (p: { period_end: string }): boolean => p.period_end >= window.from && p.period_end <= window.to;
+  const s = { ...whole, lines: whole.lines.map((l) => ({ ...l, points: l.points.filter(inWindow) })) };
   const style = (kind: string, code: string, name: string): TrendLine['style'] =>
     kind === 'benchmark' ? (/lon/i.test(code + name) ? 'london' : 'england') : (kind as TrendLine['style']);
   const lines: TrendLine[] = s.lines.map((l) => ({ label: l.name, style: style(l.kind, l.code, l.name), points: l.points.map((p) => ({ date: toDate(p.period_end), value: p.value })) }));
-  const title = `${ind.definition.title}: trend to ${monthLabel(periodEnd)}`;
+  const title = `${ind.definition.title}: trend, ${monthLabel(window.from)} to ${monthLabel(window.to)}`;
   const kind = ind.definition.kind;
-  const months = s.lines[0]?.points.map((p) => p.period_end) ?? [];
-  const lookup = s.lines.map((l) => new Map(l.points.map((p) => [p.period_end, p])));
+  const rowsOf = (lns: typeof whole.lines): { html: Cell[][]; csv: (string | number | null)[][] } => {
+    const months = lns[0]?.points.map((p) => p.period_end) ?? [];
+    const lookup = lns.map((l) => new Map(l.points.map((p) => [p.period_end, p])));
+    const rows = [...months].reverse().map((m) => [
+      cell(monthLabel(m), m.slice(0, 7)),
+      ...lookup.map((lk) => {
+        const p = lk.get(m);
+        // Withheld points (disclosure control) are not drawn; the table marks them.
+        return p?.suppressed ? cell(suppressedHtml(), SUPPRESSED_CSV) : cell(fmtValue(kind, p?.value ?? null), p?.value ?? null);
+      }),
+      cell(s.target === null ? '–' : String(s.target), s.target),
+    ]);
+    return { html: rows, csv: rows.map((r) => r.map((c) => c.csv)) };
+  };
+  const head = ['Month', ...s.lines.map((l) => l.name), 'Target'];
   const table: Table = {
     id: tableId,
     caption: `Data for the chart: ${ind.definition.title}`,
-    head: ['Month', ...s.lines.map((l) => l.name), 'Target'],
-    rows: [...months].reverse().map((m) => [cell(monthLabel(m), m.slice(0, 7)), ...lookup.map((lk) => {
-      const p = lk.get(m);
-      // Withheld points (disclosure control) are not drawn; the table marks them.
-      return p?.suppressed ? cell(suppressedHtml(), SUPPRESSED_CSV) : cell(fmtValue(kind, p?.value ?? null), p?.value ?? null);
-    }), cell(s.target === null ? '–' : String(s.target), s.target)]),
+    head,
+    rows: rowsOf(s.lines).html,
+    // Detail on demand: the CSV has every month to the page's month, not only the chart's.
+    csv: { head, rows: rowsOf(whole.lines).csv },
     numericColumns: s.lines.map((_, i) => i + 1),
+    compact: true,
   };
   const chart = trendChart({ title, yLabel: yLabel(ind), lines, target: s.target, programmeStart: programmeStart(ind) });
   const heading = headingLevel === 'h2' ? h`<h2 class="nhsuk-heading-m">${ind.definition.title}</h2>` : h`<h3 class="nhsuk-heading-s">${ind.definition.title}</h3>`;

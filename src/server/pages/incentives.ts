@@ -14,6 +14,7 @@ import { monthEndFor } from '../api/params.js';
 import { monthLabel } from './format.js';
 import { h, type Raw } from './html.js';
 import { layout, type Crumb } from './layout.js';
+import { pdfOrFallback } from './pdf-unavailable.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableCsv, tableHtml, type Cell, type Table } from './table.js';
 
@@ -373,9 +374,9 @@ export function incentivePageRoutes(data: DashboardData, service: IncentiveServi
   const r = new Hono();
   const asOfOf = (q: IncentiveQuery): string => monthEndFor(data, q.month);
   const pdf = async (c: Context, path: string, file: string): Promise<Response> => {
-    if (!options.renderPdf) throw new ApiError(404, 'not_found', 'PDF rendering is not available on this server');
-    const bytes = await options.renderPdf(path);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="${file}"` });
+    const render = options.renderPdf;
+    if (!render) throw new ApiError(404, 'not_found', 'PDF rendering is not available on this server');
+    return pdfOrFallback(c, () => render(path), file, { href: path, label: 'view it as a web page', breadcrumbs: [{ label: 'Incentive schemes', href: '/incentives' }] });
   };
   r.get('/incentives', (c) => {
     const q = incentiveQuery(c);

@@ -4,6 +4,7 @@ import { requireIndicator, requireOrg } from '../api/params.js';
 import { funnelChart } from './charts.js';
 import { fmtValue, monthLabel, ragTag, ragWord } from './format.js';
 import { h } from './html.js';
+import { chartWindow, windowNav } from './chart-window.js';
 import { orgHref, targetText, trendSection, yLabel } from './common.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableHtml, type Table } from './table.js';
@@ -17,7 +18,7 @@ const FUNNEL_WORDS: Record<string, string> = {
   'Not significant': 'Within limits',
 };
 
-export function indicatorPage(data: DashboardData, id: string, month: string | undefined, network: string | undefined): PageModel {
+export function indicatorPage(data: DashboardData, id: string, month: string | undefined, network: string | undefined, range: { from?: string | undefined; to?: string | undefined } = {}): PageModel {
   const ind = requireIndicator(data, id);
   if (network !== undefined) requireOrg(data, network, ['network']);
   const entry = catalogueEntry(ind, data.codelistTitles);
@@ -69,7 +70,8 @@ export function indicatorPage(data: DashboardData, id: string, month: string | u
         })
       : null;
   const collab = data.collaboration();
-  const trend = collab ? trendSection(data, ind, collab.code, periodEnd, 'trend', csvHref(path, 'trend', periodEnd), 'h2') : null;
+  const window = chartWindow(data, periodEnd, range);
+  const trend = collab ? trendSection(data, ind, collab.code, periodEnd, window, 'trend', csvHref(path, 'trend', periodEnd), 'h2') : null;
   const codelists: Table = {
     id: 'codelists',
     caption: 'Codelists used, with the version the definition was written against',
@@ -103,7 +105,7 @@ ${tableHtml(codelists, csvHref(path, codelists.id, periodEnd))}
 ${funnel ? h`<figure class="gp-figure"><figcaption class="nhsuk-body-s">Funnel plot of practices, ${monthLabel(periodEnd)}. The league table below holds the same data.</figcaption>${funnel}</figure>` : h`<p class="nhsuk-body">No funnel plot: this indicator is not a proportion.</p>`}
 ${disclosureNote(data.disclosure)}
 ${tableHtml(league, csvHref(path, league.id, periodEnd))}
-${trend ? trend.html : ''}
+${trend ? h`${trend.html}${windowNav(data, window, periodEnd, path, { month: periodEnd.slice(0, 7), network })}` : ''}
 <p class="nhsuk-body"><a href="/evaluate?indicator=${ind.definition.id}">Evaluate the programme's effect on this indicator (interrupted time series)</a></p>`,
   };
 }

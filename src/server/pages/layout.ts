@@ -15,6 +15,20 @@ export interface LayoutInput {
   printTitle?: string;
 }
 
+/** Months either side of the current one that the month picker lists one by one. */
+export const PICKER_NEAR_MONTHS = 60;
+
+/**
+ * The months a month picker offers, bounded whatever the store's history: the PICKER_NEAR_MONTHS
+ * either side of the current month, every January (to jump between years), and the first and
+ * latest months. Any other month is still reachable with ?month=YYYY-MM.
+ */
+export function pickerMonths(all: readonly string[], current: string): string[] {
+  const i = all.indexOf(current);
+  const last = all.length - 1;
+  return all.filter((m, k) => (i >= 0 && Math.abs(k - i) <= PICKER_NEAR_MONTHS) || m.slice(5, 7) === '01' || k === 0 || k === last || m === current);
+}
+
 /** The page frame: NHS header, breadcrumbs, month picker (a GET form, no script needed), footer. */
 export function layout(p: LayoutInput): string {
   const crumbs = p.breadcrumbs;
@@ -23,7 +37,7 @@ export function layout(p: LayoutInput): string {
     ? h`<form class="gp-month-picker" method="get" action="${p.month.action}">
   <div class="nhsuk-form-group">
     <label class="nhsuk-label" for="month">Month</label>
-    <select class="nhsuk-select" id="month" name="month">${[...p.month.months].reverse().map(
+    <select class="nhsuk-select" id="month" name="month">${pickerMonths(p.month.months, p.month.current).reverse().map(
       (m) => h`<option value="${m.slice(0, 7)}"${m === p.month!.current ? h` selected` : ''}>${monthLabel(m)}</option>`,
     )}</select>
     ${Object.entries(p.month.keep ?? {}).map(([k, v]) => h`<input type="hidden" name="${k}" value="${v}">`)}

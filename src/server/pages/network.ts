@@ -8,6 +8,7 @@ import { indicatorHref, matrixTable, orgHref, trendSection } from './common.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableHtml, type Table } from './table.js';
 import { disclosureNote } from './disclosure.js';
+import { chartWindow, windowNav } from './chart-window.js';
 
 export function alertTables(data: DashboardData, a: Alerts): Table[] {
   const month = a.period_end;
@@ -46,14 +47,15 @@ export function alertsHtml(tables: Table[], path: string, month: string): Raw {
 <p class="nhsuk-body-s">How alerts are worked out: <a href="/about/alerts">deciles and CUSUM explained</a>.</p>`;
 }
 
-export function networkPage(data: DashboardData, code: string, month: string | undefined, options: { pdf: boolean }): PageModel {
+export function networkPage(data: DashboardData, code: string, month: string | undefined, options: { pdf: boolean; from?: string | undefined; to?: string | undefined }): PageModel {
   const net = requireOrg(data, code, ['network']);
   const periodEnd = monthEndFor(data, month);
   const m = matrix(data, { org: net.code, month: periodEnd.slice(0, 7) });
   const path = `/networks/${encodeURIComponent(net.code)}`;
   const mt = matrixTable(data, m, 'rag-matrix', `${net.name}: each practice against each indicator, ${monthLabel(periodEnd)}`, net.code);
   const at = alertTables(data, alerts(data, { network: net.code, month: periodEnd.slice(0, 7) }));
-  const trends = data.indicatorList().map((ind) => trendSection(data, ind, net.code, periodEnd, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd)));
+  const window = chartWindow(data, periodEnd, options);
+  const trends = data.indicatorList().map((ind) => trendSection(data, ind, net.code, periodEnd, window, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd)));
   const reportQs = `?month=${periodEnd.slice(0, 7)}`;
   return {
     title: `${net.name}`,
@@ -70,6 +72,7 @@ ${tableHtml(mt, csvHref(path, mt.id, periodEnd))}
 ${alertsHtml(at, path, periodEnd)}
 <h2 class="nhsuk-heading-m" id="trends">Trends</h2>
 <p class="nhsuk-body">The network against the collaboration, London and England, with the target and the start of the care package.</p>
+${windowNav(data, window, periodEnd, path, { month: periodEnd.slice(0, 7) })}
 ${trends.map((t) => t.html)}`,
   };
 }

@@ -9,12 +9,13 @@ import { alertTables } from './network.js';
 import { csvHref, type PageModel } from './page.js';
 import { cell, tableHtml, type Table } from './table.js';
 import { disclosureNote } from './disclosure.js';
+import { chartWindow } from './chart-window.js';
 
 export const MOVER_MONTHS = 3;
 export const REPORT_ALERT_ROWS = 15;
 
 /** The monthly feedback report of a network: the pack its meeting reviews (printed to PDF by `gpnet report`). */
-export function reportPage(data: DashboardData, code: string, month: string | undefined): PageModel {
+export function reportPage(data: DashboardData, code: string, month: string | undefined, range: { from?: string | undefined; to?: string | undefined } = {}): PageModel {
   const net = requireOrg(data, code, ['network']);
   const periodEnd = monthEndFor(data, month);
   const path = `/networks/${encodeURIComponent(net.code)}/report`;
@@ -72,7 +73,8 @@ export function reportPage(data: DashboardData, code: string, month: string | un
     numericColumns: [1, 2, 3],
     rows: support.map((s) => [cell(s.p.name, s.p.code), cell(`${s.red} of ${s.rated}`, s.red), cell(String(s.worst), s.worst), cell(String(s.worse), s.worse)]),
   };
-  const trends = data.indicatorList().filter((i) => i.definition.target).map((ind) => trendSection(data, ind, net.code, periodEnd, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd)));
+  const window = chartWindow(data, periodEnd, range);
+  const trends = data.indicatorList().filter((i) => i.definition.target).map((ind) => trendSection(data, ind, net.code, periodEnd, window, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd)));
   return {
     title: `Monthly feedback report: ${net.name}, ${monthLabel(periodEnd)}`,
     breadcrumbs: [
@@ -99,6 +101,7 @@ ${at.map((t) => {
   return tableHtml(shown, csvHref(path, t.id, periodEnd));
 })}
 <h2 class="nhsuk-heading-m gp-page-break">Trends</h2>
+<p class="nhsuk-body">${monthLabel(window.from)} to ${monthLabel(window.to)}. Each chart's data table has its whole series as CSV.</p>
 ${trends.map((t) => t.html)}`,
   };
 }

@@ -15,13 +15,18 @@ import { reportPage } from './report.js';
 import { tableCsv } from './table.js';
 import { aboutDisclosureBody } from './disclosure.js';
 import { PageCache } from './page-cache.js';
+import { pdfOrFallback } from './pdf-unavailable.js';
 import { currentPrincipal } from '../auth/render-tickets.js';
 
-/** Only month, format, table and network are accepted on pages; values are checked by the builders. */
-function pageQuery(c: Context): { month?: string; format?: string; table?: string; network?: string } {
+/**
+ * Only month, format, table and network are accepted on pages, and from/to (the chart window) on the
+ * pages with trend charts; values are checked by the builders.
+ */
+function pageQuery(c: Context, charts = false): { month?: string; format?: string; table?: string; network?: string; from?: string; to?: string } {
   const out: Record<string, string> = {};
+  const allowed = charts ? ['month', 'format', 'table', 'network', 'from', 'to'] : ['month', 'format', 'table', 'network'];
   for (const [k, v] of Object.entries(c.req.queries())) {
-    if (!['month', 'format', 'table', 'network'].includes(k)) throw new ApiError(400, 'bad_request', `unknown query parameter ${k}`);
+    if (!allowed.includes(k)) throw new ApiError(400, 'bad_request', `unknown query parameter ${k}`);
     if (v.length !== 1) throw new ApiError(400, 'bad_request', `query parameter ${k} given ${v.length} times`);
     out[k] = v[0]!;
   }
@@ -56,14 +61,14 @@ export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
   );
   r.get('/networks/:code', (c) =>
     cached(c, () => {
-      const q = pageQuery(c);
-      return respond(c, data, networkPage(data, c.req.param('code'), q.month, { pdf: options.renderPdf !== undefined }), q);
+      const q = pageQuery(c, true);
+      return respond(c, data, networkPage(data, c.req.param('code'), q.month, { pdf: options.renderPdf !== undefined, from: q.from, to: q.to }), q);
     }),
   );
   r.get('/networks/:code/report', (c) =>
     cached(c, () => {
-      const q = pageQuery(c);
-      return respond(c, data, reportPage(data, c.req.param('code'), q.month), q);
+      const q = pageQuery(c, true);
+      return respond(c, data, reportPage(data, c.req.param('code'), q.month, q), q);
     }),
   );
   r.get('/networks/:code/report.pdf', async (c) => {
@@ -71,8 +76,13 @@ export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
     // Validate first (404/400 before starting a browser).
     const page = reportPage(data, c.req.param('code'), q.month);
     if (!options.renderPdf) throw new ApiError(404, 'not_found', 'PDF rendering is not available on this server');
-    const pdf = await options.renderPdf(`/networks/${encodeURIComponent(c.req.param('code'))}/report?month=${page.periodEnd!.slice(0, 7)}`);
-    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="report-${c.req.param('code')}-${page.periodEnd!.slice(0, 7)}.pdf"` });
+    const render = options.renderPdf;
+    const htmlPath = `/networks/${encodeURIComponent(c.req.param('code'))}/report?month=${page.periodEnd!.slice(0, 7)}`;
+    return pdfOrFallback(c, () => render(htmlPath), `report-${c.req.param('code')}-${page.periodEnd!.slice(0, 7)}.pdf`, {
+      href: htmlPath,
+      label: 'view the feedback report',
+      breadcrumbs: page.breadcrumbs,
+    });
   });
   r.get('/practices/:code', (c) =>
     cached(c, () => {
@@ -82,8 +92,8 @@ export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
   );
   r.get('/indicators/:id', (c) =>
     cached(c, () => {
-      const q = pageQuery(c);
-      return respond(c, data, indicatorPage(data, c.req.param('id'), q.month, q.network), q);
+      const q = pageQuery(c, true);
+      return respond(c, data, indicatorPage(data, c.req.param('id'), q.month, q.network, q), q);
     }),
   );
   r.route('/evaluate', evaluationRoutes(data));

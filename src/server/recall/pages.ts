@@ -6,7 +6,7 @@ import type { WorklistRow } from '../../programmes/recall/worklist.js';
 import { sessionOf } from '../auth/middleware.js';
 import { monthLabel } from '../pages/format.js';
 import { h, type Html, type Raw } from '../pages/html.js';
-import { layout, type Crumb } from '../pages/layout.js';
+import { layout, type Crumb, pickerMonths } from '../pages/layout.js';
 import type { RecallOptions } from './api.js';
 import { disclosedCounts, filteredWorklist, startNetworkCounts, type NetworkCounts } from './api.js';
 import { audit, guarded, parseWith, positiveId, singleQuery, today } from './http.js';
@@ -139,7 +139,7 @@ async function worklistPage(c: Context, svc: RecallService, code: string): Promi
   // Every programme's list size at this practice (counts; the lists are cached), to show where the work is.
   const sizes = await Promise.all(svc.programmes().map(async (x) => ({ id: x.programme.id, title: x.programme.title, rows: (await svc.worklist(code, x.programme.id, list.period_end)).rows })));
   const back = new URLSearchParams(queryParams(query)).toString();
-  const monthOptions = [...svc.data.months].reverse().map((m) => [m.slice(0, 7), monthLabel(m)] as const);
+  const monthOptions = pickerMonths(svc.data.months, list.period_end).reverse().map((m) => [m.slice(0, 7), monthLabel(m)] as const);
   const body = h`${STYLE}
 <h1>Recall: ${p.title}</h1>
 <p class="nhsuk-lede-text">${org.name}, ${monthLabel(list.period_end)}. Patients in the indicator's denominator but not its numerator are overdue; due-soon patients will be if nothing is recorded.</p>

@@ -1,6 +1,8 @@
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
 import type { Engine, Row, SqlParams, SqlValue } from '../engine.js';
-import { migrate } from '../migrations.js';
+import { randomBytes } from 'node:crypto';
+import { SCHEMA_VERSION, migrate } from '../migrations.js';
+import { lockErrorOf } from './lock.js';
 
 /** Converts a DuckDB JS value to a plain SqlValue (bigint → number, dates → ISO strings). */
 function plain(value: unknown): SqlValue {
@@ -41,6 +43,7 @@ export class DuckDBEngine implements Engine {
     private readonly connection: DuckDBConnection,
     /** False for an engine made by connectAgain(): closing it leaves the database open. */
     private readonly ownsInstance = true,
+    private readonly onClose?: () => void,
   ) {}
 
   /**
@@ -52,16 +55,55 @@ export class DuckDBEngine implements Engine {
     return new DuckDBEngine(this.location, this.instance, await this.instance.connect(), false);
   }
 
-  /** Opens (creating if needed) a DuckDB file, or ':memory:', and brings its schema up to date. */
-  static async open(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<DuckDBEngine> {
+  /**
+   * Opens (creating if needed) a DuckDB file, or ':memory:', and brings its schema up to date.
+   * readOnly: opens it for reading only (DuckDB's access_mode READ_ONLY; any write fails) and
+   * checks, rather than updates, the schema. A file another process holds throws StoreLockedError.
+   * location and onClose: how messages name the store, and what to do after closing (for a
+   * snapshot opened in the store's place; see holder.ts).
+   */
+  static async open(path: string, options: { threads?: number; memoryLimit?: string; readOnly?: boolean; location?: string; onClose?: () => void } = {}): Promise<DuckDBEngine> {
     const config: Record<string, string> = {};
     if (options.threads) config['threads'] = String(options.threads);
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
-    const instance = await DuckDBInstance.create(path, config);
+    if (options.readOnly) config['access_mode'] = 'READ_ONLY';
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (err) {
+      throw lockErrorOf(err, options.location ?? path) ?? err;
+    }
     const connection = await instance.connect();
-    const engine = new DuckDBEngine(path, instance, connection);
-    await migrate(engine);
+    const engine = new DuckDBEngine(options.location ?? path, instance, connection, true, options.onClose);
+    try {
+      if (options.readOnly) await assertSchemaCurrent(engine);
+      else await migrate(engine);
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
     return engine;
+  }
+
+  /**
+   * Writes a consistent copy of the whole store to a new DuckDB file at `target` (one
+   * transaction on its own connection: COPY FROM DATABASE), while this engine goes on serving.
+   */
+  async snapshotTo(target: string): Promise<void> {
+    const connection = await this.instance.connect();
+    const alias = `gpnet_snapshot_${randomBytes(6).toString('hex')}`;
+    try {
+      const reader = await connection.runAndReadAll('SELECT current_database()');
+      const name = String(reader.getRowsJS()[0]?.[0] ?? '');
+      await connection.run(`ATTACH '${target.replace(/'/g, "''")}' AS ${alias}`);
+      try {
+        await connection.run(`COPY FROM DATABASE "${name.replace(/"/g, '""')}" TO ${alias}`);
+      } finally {
+        await connection.run(`DETACH ${alias}`);
+      }
+    } finally {
+      connection.closeSync();
+    }
   }
 
   async run(sql: string, params?: SqlParams): Promise<void> {
@@ -125,6 +167,16 @@ export class DuckDBEngine implements Engine {
   async close(): Promise<void> {
     this.connection.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
+    this.onClose?.();
+  }
+}
+
+/** A store opened read-only cannot be migrated: it must already have this gpnet's schema. */
+async function assertSchemaCurrent(engine: DuckDBEngine): Promise<void> {
+  const tables = await engine.all("SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_migrations'");
+  const version = tables.length === 0 ? 0 : Number((await engine.all<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations'))[0]?.v ?? 0);
+  if (version < SCHEMA_VERSION) {
+    throw new Error(`the store ${engine.location} has schema version ${version}, older than this gpnet's ${SCHEMA_VERSION}; open it once without --read-only (e.g. gpnet measure) to bring it up to date`);
   }
 }
 
