@@ -72,6 +72,8 @@ export function register(program: Command): void {
             codelists,
             from: '2005-01',
             to: '2013-12',
+            // The studies' fixed window: on a small demo a tiny practice may have no patients yet in 2005.
+            allowSparse: true,
             onProgress: (e) => {
               if (e.phase === 'prepare') progress.start('indicators', e.total);
               else if (e.phase === 'indicator') progress.tick();
