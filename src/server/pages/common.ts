@@ -2,6 +2,7 @@ import type { DashboardData, IndicatorRecord } from '../api/dashboard-data.js';
 import type { Matrix } from '../api/queries.js';
 import { series } from '../api/queries.js';
 import { loadStudy, type Study } from '../../programmes/study.js';
+import { type ReportingPeriod, reportingPeriodLabel } from '../../model/reporting-period.js';
 import { toDate, trendChart, type TrendLine } from './charts.js';
 import { changeHtml, changeText, fmtValue, monthLabel, ragTag, ragWord } from './format.js';
 import { h, qs, type Raw } from './html.js';
@@ -27,7 +28,8 @@ export function targetText(ind: IndicatorRecord): string {
 }
 
 /** The RAG matrix: indicators as rows, the organisation and its children as columns. */
-export function matrixTable(data: DashboardData, m: Matrix, id: string, caption: string, network?: string): Table {
+export function matrixTable(data: DashboardData, m: Matrix, id: string, caption: string, network?: string, period: ReportingPeriod = 'month'): Table {
+  const unit = period === 'month' ? 'month' : period === 'quarter' ? 'quarter' : 'year';
   const orgs = m.rows;
   const month = m.period_end;
   const rows: Cell[][] = m.indicators.map((indId, i) => {
@@ -41,7 +43,7 @@ export function matrixTable(data: DashboardData, m: Matrix, id: string, caption:
         return cell(
           c.value === null
             ? h`<span class="gp-cell"><span class="gp-value">–</span><span class="gp-change">no patients</span></span>`
-            : h`<span class="gp-cell">${c.rag ? ragTag(c.rag) : ''}<span class="gp-value">${fmtValue(kind, c.value)}</span>${changeHtml(c.change, c.improved, c.value, c.previous, kind, c.previous_suppressed)}</span>`,
+            : h`<span class="gp-cell">${c.rag ? ragTag(c.rag) : ''}<span class="gp-value">${fmtValue(kind, c.value)}</span>${changeHtml(c.change, c.improved, c.value, c.previous, kind, c.previous_suppressed, unit)}</span>`,
           c.value,
           c.value ?? '',
         );
@@ -56,7 +58,7 @@ export function matrixTable(data: DashboardData, m: Matrix, id: string, caption:
       csvRows.push(
         c.suppressed
           ? [indId, ind.definition.title, o.code, o.name, month, SUPPRESSED_CSV, c.target, SUPPRESSED_CSV, c.previous, SUPPRESSED_CSV]
-          : [indId, ind.definition.title, o.code, o.name, month, c.value, c.target, c.rag ? ragWord(c.rag) : '', c.previous, changeText(c.change, c.improved, c.value, c.previous, ind.definition.kind, c.previous_suppressed)],
+          : [indId, ind.definition.title, o.code, o.name, month, c.value, c.target, c.rag ? ragWord(c.rag) : '', c.previous, changeText(c.change, c.improved, c.value, c.previous, ind.definition.kind, c.previous_suppressed, unit)],
       );
     }
   });
@@ -84,26 +86,37 @@ export function programmeStart(ind: IndicatorRecord): { date: Date; label: strin
   return { date: toDate(month), label: `${p.title} programme starts (${monthLabel(month)})` };
 }
 
+const PERIOD_HEAD: Record<ReportingPeriod, string> = { month: 'Month', quarter: 'Quarter', year: 'QOF year' };
+
 export function yLabel(ind: IndicatorRecord): string {
   const k = ind.definition.kind;
   return k === 'proportion' ? 'Per cent' : k === 'mean' ? 'Mean' : k === 'count' ? 'Patients' : 'Per 1,000';
 }
 
 /** A trend chart for an organisation (its parents and the benchmarks), with its data table. */
-export function trendSection(data: DashboardData, ind: IndicatorRecord, orgCode: string, periodEnd: string, tableId: string, csvHref: string, headingLevel: 'h2' | 'h3' = 'h3'): { html: Raw; table: Table } {
-  const s = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7) });
+export function trendSection(
+  data: DashboardData,
+  ind: IndicatorRecord,
+  orgCode: string,
+  periodEnd: string,
+  tableId: string,
+  csvHref: string,
+  headingLevel: 'h2' | 'h3' = 'h3',
+  period: ReportingPeriod = 'month',
+): { html: Raw; table: Table } {
+  const s = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7), period });
   const style = (kind: string, code: string, name: string): TrendLine['style'] =>
     kind === 'benchmark' ? (/lon/i.test(code + name) ? 'london' : 'england') : (kind as TrendLine['style']);
   const lines: TrendLine[] = s.lines.map((l) => ({ label: l.name, style: style(l.kind, l.code, l.name), points: l.points.map((p) => ({ date: toDate(p.period_end), value: p.value })) }));
-  const title = `${ind.definition.title}: trend to ${monthLabel(periodEnd)}`;
+  const title = `${ind.definition.title}: trend to ${monthLabel(periodEnd)}${period === 'quarter' ? ', values at quarter ends' : period === 'year' ? ', values at QOF year ends (31 March)' : ''}`;
   const kind = ind.definition.kind;
   const months = s.lines[0]?.points.map((p) => p.period_end) ?? [];
   const lookup = s.lines.map((l) => new Map(l.points.map((p) => [p.period_end, p])));
   const table: Table = {
     id: tableId,
     caption: `Data for the chart: ${ind.definition.title}`,
-    head: ['Month', ...s.lines.map((l) => l.name), 'Target'],
-    rows: [...months].reverse().map((m) => [cell(monthLabel(m), m.slice(0, 7)), ...lookup.map((lk) => {
+    head: [PERIOD_HEAD[period], ...s.lines.map((l) => l.name), 'Target'],
+    rows: [...months].reverse().map((m) => [period === 'month' ? cell(monthLabel(m), m.slice(0, 7)) : cell(reportingPeriodLabel(m, period), reportingPeriodLabel(m, period)), ...lookup.map((lk) => {
       const p = lk.get(m);
       // Withheld points (disclosure control) are not drawn; the table marks them.
       return p?.suppressed ? cell(suppressedHtml(), SUPPRESSED_CSV) : cell(fmtValue(kind, p?.value ?? null), p?.value ?? null);
