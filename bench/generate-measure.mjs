@@ -41,7 +41,7 @@ function step(name, cliArgs) {
 }
 
 const generate = step('generate', ['generate', '--patients', String(patients), '--seed', String(seed), '--db', db]);
-const measure = step('measure', ['measure', '--db', db, '--from', '2006-01', '--to', '2013-12']);
+const measure = step('measure', ['measure', '--db', db, '--from', '2006-01', '--to', '2013-12', '--allow-sparse']);
 const count = spawnSync(process.execPath, [join(root, 'bin', 'gpnet.js'), 'export', 'results', '--db', db, '--format', 'json'], {
   encoding: 'utf8',
   maxBuffer: 1 << 30,

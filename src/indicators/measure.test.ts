@@ -5,7 +5,7 @@ import type { Codelist } from '../codelists/load.js';
 import { DuckDBEngine } from '../store/duckdb/duckdb-engine.js';
 import { insertClinicalData } from '../store/load-data.js';
 import { computeRaw } from './compile/compute.js';
-import { MeasureError, measure } from './measure.js';
+import { MeasureError, SparseWindowError, measure } from './measure.js';
 import { finaliseResults } from './results.js';
 
 const LISTS = new Map<string, Codelist>([
@@ -97,11 +97,63 @@ describe('measure', () => {
     await engine.close();
   });
 
-  it('defaults to the months the data cover', async () => {
+  it('defaults to the last 96 complete months of data, starting no earlier than every practice has registrations', async () => {
     const engine = await store();
-    const summary = await measure(engine, { indicators: [REGISTER], codelists: LISTS });
-    // Earliest registration 2011-03-10, latest event 2012-02-01.
-    expect(summary).toMatchObject({ from: '2011-03', to: '2012-02', periods: 12 });
+    const windows: string[] = [];
+    const summary = await measure(engine, {
+      indicators: [REGISTER],
+      codelists: LISTS,
+      onProgress: (e) => {
+        if (e.phase === 'window') windows.push(`${e.window.from} ${e.window.to} ${e.periods}: ${e.window.reason}`);
+      },
+    });
+    // Registrations from 2011-03-10 at both practices; the latest event is 2012-02-01, so February 2012 is incomplete.
+    expect(summary).toMatchObject({ from: '2011-03', to: '2012-01', periods: 11, period: 'month' });
+    expect(windows).toEqual([
+      '2011-03 2012-01 11: the last 11 complete months of data, from 2011-03, the first month in which every practice has registrations; --from/--to to choose',
+    ]);
+    await engine.close();
+  });
+
+  it('refuses a window starting before every practice has registrations, unless sparse windows are allowed', async () => {
+    const engine = await store();
+    await expect(measure(engine, { indicators: [REGISTER], codelists: LISTS, from: '2010-12', to: '2011-06' })).rejects.toThrow(SparseWindowError);
+    await expect(measure(engine, { indicators: [REGISTER], codelists: LISTS, from: '2010-12', to: '2011-06' })).rejects.toThrow(
+      /--from 2010-12 is before 2011-03, the first month in which every practice has registrations: 2 practices have none in 2010-12: P1 \(registrations from 2011-03\), P2 .*--allow-sparse/,
+    );
+    expect(await engine.all('SELECT count(*) AS n FROM indicator_result')).toEqual([{ n: 0 }]);
+    const summary = await measure(engine, { indicators: [REGISTER], codelists: LISTS, from: '2010-12', to: '2011-06', allowSparse: true });
+    expect(summary).toMatchObject({ from: '2010-12', to: '2011-06', periods: 7 });
+    await engine.close();
+  });
+
+  it('measures only at quarter ends or QOF / calendar year ends, with the values of those month ends', async () => {
+    const engine = await store();
+    await measure(engine, { indicators: INDICATORS, codelists: LISTS, from: '2011-03', to: '2012-12' });
+    const monthly = await engine.all(
+      `SELECT indicator_id, org_code, strftime(period_end, '%Y-%m-%d') AS period_end, numerator, denominator, value, rag FROM indicator_result ORDER BY ALL`,
+    );
+    const ends = async (): Promise<string[]> =>
+      (await engine.all<{ d: string }>(`SELECT DISTINCT strftime(period_end, '%Y-%m-%d') AS d FROM indicator_result ORDER BY d`)).map((r) => r.d);
+
+    const q = await measure(engine, { indicators: INDICATORS, codelists: LISTS, from: '2011-03', to: '2012-12', period: 'quarter' });
+    expect(q).toMatchObject({ periods: 8, period: 'quarter' });
+    // The window is replaced as a whole: only the quarter ends are left in it.
+    expect(await ends()).toEqual(['2011-03-31', '2011-06-30', '2011-09-30', '2011-12-31', '2012-03-31', '2012-06-30', '2012-09-30', '2012-12-31']);
+    const quarterly = await engine.all(
+      `SELECT indicator_id, org_code, strftime(period_end, '%Y-%m-%d') AS period_end, numerator, denominator, value, rag FROM indicator_result ORDER BY ALL`,
+    );
+    expect(quarterly).toEqual(monthly.filter((r) => ['03', '06', '09', '12'].includes(String(r['period_end']).slice(5, 7))));
+
+    const y = await measure(engine, { indicators: INDICATORS, codelists: LISTS, from: '2011-03', to: '2012-12', period: 'year' });
+    expect(y).toMatchObject({ periods: 2, period: 'year', yearBasis: 'qof' });
+    expect(await ends()).toEqual(['2011-03-31', '2012-03-31']);
+    const c = await measure(engine, { indicators: INDICATORS, codelists: LISTS, from: '2011-03', to: '2012-12', period: 'year', yearBasis: 'calendar' });
+    expect(c).toMatchObject({ periods: 2, yearBasis: 'calendar' });
+    expect(await ends()).toEqual(['2011-12-31', '2012-12-31']);
+    await expect(measure(engine, { indicators: INDICATORS, codelists: LISTS, from: '2011-04', to: '2012-02', period: 'year' })).rejects.toThrow(
+      /the window 2011-04 … 2012-02 holds no QOF year \(ending in March\) end/,
+    );
     await engine.close();
   });
 
@@ -115,7 +167,7 @@ describe('measure', () => {
       to: '2012-01',
       onProgress: (e) => events.push(e.phase === 'indicator' ? `${e.id} ${e.done}/${e.total}` : e.phase),
     });
-    expect(events).toEqual(['prepare', 'register 1/2', 'reviewed 2/2', 'write']);
+    expect(events).toEqual(['window', 'prepare', 'register 1/2', 'reviewed 2/2', 'write']);
     await engine.close();
   });
 

@@ -3,18 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Codelist } from '../codelists/load.js';
 import type { Organisation, OrgKind } from '../model/organisation.js';
+import { type ReportingPeriod, ReportingPeriodError, type YearBasis, reportingPeriodEnds } from '../model/reporting-period.js';
 import type { Engine } from '../store/engine.js';
 import { storeCodelists } from '../store/load-data.js';
 import { csvField } from '../util/csv.js';
 import { computeRaw } from './compile/compute.js';
-import { PeriodError, monthEndsBetween } from './compile/periods.js';
+import { monthEnd } from './compile/periods.js';
 import { type LoadedIndicator, canonicalJson } from './load.js';
+import { type MeasureWindow, chooseMeasureWindow, readDataCoverage } from './measure-window.js';
 import { RESULT_COLUMNS, type ResultRow, finaliseResults } from './results.js';
 
-/** Something the caller asked for that cannot be measured (unknown indicator, bad month, empty store). */
-export class MeasureError extends Error {}
+import { MeasureError } from './measure-errors.js';
+
+export { MeasureError, MeasureWindowError, SparseWindowError } from './measure-errors.js';
 
 export type MeasureProgress =
+  | { phase: 'window'; window: MeasureWindow; period: ReportingPeriod; yearBasis: YearBasis; periods: number }
   | { phase: 'prepare'; total: number }
   | { phase: 'indicator'; id: string; done: number; total: number }
   | { phase: 'write'; rows: number };
@@ -24,9 +28,18 @@ export interface MeasureOptions {
   codelists: ReadonlyMap<string, Codelist>;
   /** Default: the store's organisation table. */
   organisations?: readonly Organisation[];
-  /** First and last month, 'YYYY-MM'. Default: the months the data cover. */
+  /**
+   * First and last month, 'YYYY-MM'. Default (measure-window.ts): the last 96 complete months of
+   * data; with only `to`, the 96 months ending there; with only `from`, to the last complete month.
+   */
   from?: string;
   to?: string;
+  /** Allow a `from` before the first month in which every practice has registrations (default: refused). */
+  allowSparse?: boolean;
+  /** Measure only at the ends of these periods in the window (default month: every month end). */
+  period?: ReportingPeriod;
+  /** Which years `period: 'year'` means: QOF years ending 31 March (default) or calendar years. */
+  yearBasis?: YearBasis;
   /** Only these indicators (default: all). */
   indicatorIds?: readonly string[];
   onProgress?: (event: MeasureProgress) => void;
@@ -35,7 +48,10 @@ export interface MeasureOptions {
 export interface MeasureSummary {
   indicators: number;
   indicatorIds: string[];
+  /** How many period ends were measured (months, quarter ends or year ends). */
   periods: number;
+  period: ReportingPeriod;
+  yearBasis: YearBasis;
   from: string;
   to: string;
   rows: number;
@@ -106,20 +122,28 @@ function monthOption(name: string, value: string | undefined): string | undefine
 export async function measure(engine: Engine, options: MeasureOptions): Promise<MeasureSummary> {
   const t0 = performance.now();
   const selected = selectIndicators(options.indicators, options.indicatorIds);
-  let from = monthOption('from', options.from);
-  let to = monthOption('to', options.to);
-  if (!from || !to) {
-    const covered = await dataMonths(engine);
-    from ??= covered.from;
-    to ??= covered.to;
-  }
+  const asked = { from: monthOption('from', options.from), to: monthOption('to', options.to) };
+  const period = options.period ?? 'month';
+  const yearBasis = options.yearBasis ?? 'qof';
+  const window: MeasureWindow =
+    asked.from !== undefined && asked.to !== undefined && options.allowSparse === true
+      ? { from: asked.from, to: asked.to, reason: 'as asked' }
+      : chooseMeasureWindow(
+          { ...(asked.from !== undefined ? { from: asked.from } : {}), ...(asked.to !== undefined ? { to: asked.to } : {}), allowSparse: options.allowSparse === true },
+          await readDataCoverage(engine),
+        );
+  const { from, to } = window;
   let periods: string[];
   try {
-    periods = monthEndsBetween(from, to);
+    periods = reportingPeriodEnds(from, to, period, yearBasis);
   } catch (err) {
-    if (err instanceof PeriodError) throw new MeasureError(err.message);
+    if (err instanceof ReportingPeriodError) throw new MeasureError(err.message);
     throw err;
   }
+  if (periods.length === 0) {
+    throw new MeasureError(`the window ${from} … ${to} holds no ${period === 'year' ? `${yearBasis === 'qof' ? 'QOF year (ending in March)' : 'calendar year'}` : 'quarter'} end: widen the window or choose a shorter --period`);
+  }
+  options.onProgress?.({ phase: 'window', window, period, yearBasis, periods: periods.length });
   const progress = options.onProgress;
   progress?.({ phase: 'prepare', total: selected.length });
 
@@ -133,8 +157,10 @@ export async function measure(engine: Engine, options: MeasureOptions): Promise<
   const rows = finaliseResults(raw, selected, organisations);
   progress?.({ phase: 'write', rows: rows.length });
 
-  const first = periods[0] as string;
-  const last = periods[periods.length - 1] as string;
+  // The whole window is replaced (not only the period ends measured), so an indicator's results
+  // in the window all come from the definition just measured.
+  const first = monthEnd(from);
+  const last = monthEnd(to);
   const computedAt = new Date().toISOString().replace('T', ' ').replace('Z', '');
   await engine.transaction(async (tx) => {
     for (const ind of selected) {
@@ -152,6 +178,8 @@ export async function measure(engine: Engine, options: MeasureOptions): Promise<
     indicators: selected.length,
     indicatorIds: selected.map((i) => i.definition.id),
     periods: periods.length,
+    period,
+    yearBasis,
     from,
     to,
     rows: rows.length,

@@ -83,3 +83,87 @@ export function reportingPeriodEnds(from: string, to: string, period: ReportingP
   }
   return out;
 }
+
+/** A month ('YYYY-MM', or a date 'YYYY-MM-DD' standing for its month) as a whole number: months since January of year 0. */
+export function monthIndex(month: string): number {
+  const { year, month: m } = yearMonth(month);
+  return year * 12 + m - 1;
+}
+
+/** The month ('YYYY-MM') of a month index. */
+export function monthAt(index: number): string {
+  const year = Math.floor(index / 12);
+  return `${String(year).padStart(4, '0')}-${String(index - year * 12 + 1).padStart(2, '0')}`;
+}
+
+/** The month `by` months after (or, negative, before) `month`: shiftMonth('2013-12', -95) = '2006-01'. */
+export function shiftMonth(month: string, by: number): string {
+  return monthAt(monthIndex(month) + by);
+}
+
+/** How many months from `from` to `to`, both included (0 when `to` is before `from`). */
+export function monthCount(from: string, to: string): number {
+  return Math.max(0, monthIndex(to) - monthIndex(from) + 1);
+}
+
+/**
+ * The last complete month of data that ends on `lastDate` ('YYYY-MM-DD'): the last month whose last
+ * day is on or before it. Data to 2013-12-31 → 2013-12; data to 2014-01-15 → 2013-12.
+ */
+export function lastCompleteMonth(lastDate: string): string {
+  const m = MONTH_END.exec(lastDate);
+  if (!m) throw new ReportingPeriodError(`not a date (YYYY-MM-DD): ${JSON.stringify(lastDate)}`);
+  const { year, month } = yearMonth(lastDate);
+  const month0 = `${m[1]}-${m[2]}`;
+  return lastDay(year, month) === lastDate ? month0 : shiftMonth(month0, -1);
+}
+
+/**
+ * The period containing a month (or month end) as a whole number, consecutive periods differing
+ * by 1: months since year 0; quarters since year 0; the year (a QOF year by the year it starts in,
+ * so 2009/10 is 2009).
+ */
+export function reportingPeriodIndex(month: string, period: ReportingPeriod, basis: YearBasis = 'qof'): number {
+  const { year, month: m } = yearMonth(month);
+  if (period === 'month') return year * 12 + m - 1;
+  if (period === 'quarter') return year * 4 + Math.floor((m - 1) / 3);
+  return basis === 'qof' && m < 4 ? year - 1 : year;
+}
+
+/** The last month end of the period with this index (the inverse of reportingPeriodIndex). */
+export function reportingPeriodEndAt(index: number, period: ReportingPeriod, basis: YearBasis = 'qof'): string {
+  if (period === 'month') {
+    const year = Math.floor(index / 12);
+    return lastDay(year, index - year * 12 + 1);
+  }
+  if (period === 'quarter') {
+    const year = Math.floor(index / 4);
+    return lastDay(year, (index - year * 4) * 3 + 3);
+  }
+  return basis === 'qof' ? lastDay(index + 1, 3) : lastDay(index, 12);
+}
+
+const QUARTER_LABEL = /^(\d{4})-Q([1-4])$/i;
+const QOF_YEAR_LABEL = /^(\d{4})\/(\d{2})$/;
+const YEAR_LABEL = /^(\d{4})$/;
+
+/**
+ * Reads a period label as written by reportingPeriodLabel (2010-03, 2010-Q1, 2009/10, 2010) or any
+ * month (YYYY-MM) or date (YYYY-MM-DD) in the period, and returns its index. A label of another
+ * kind of period is an error that says which labels fit.
+ */
+export function parseReportingPeriodLabel(text: string, period: ReportingPeriod, basis: YearBasis = 'qof'): number {
+  const t = text.trim();
+  if (MONTH.test(t) || MONTH_END.test(t)) return reportingPeriodIndex(t, period, basis);
+  const example = period === 'month' ? '2010-03' : period === 'quarter' ? '2010-Q1 or a month such as 2010-02' : basis === 'qof' ? '2009/10 (April 2009 to March 2010) or a month such as 2009-06' : '2010 or a month such as 2010-06';
+  const q = QUARTER_LABEL.exec(t);
+  if (q && period === 'quarter') return Number(q[1]) * 4 + Number(q[2]) - 1;
+  const f = QOF_YEAR_LABEL.exec(t);
+  if (f && period === 'year' && basis === 'qof') {
+    const start = Number(f[1]);
+    if ((start + 1) % 100 !== Number(f[2])) throw new ReportingPeriodError(`'${t}' is not a QOF year: the year after ${start} is ${start + 1}, so write ${start}/${String((start + 1) % 100).padStart(2, '0')}`);
+    return start;
+  }
+  if (YEAR_LABEL.test(t) && period === 'year' && basis === 'calendar') return Number(t);
+  throw new ReportingPeriodError(`'${t}' is not a ${period === 'year' ? `${basis === 'qof' ? 'QOF' : 'calendar'} year` : period}: write ${example}`);
+}

@@ -166,7 +166,7 @@ describe('gpnet evaluate --study on a small store', () => {
   beforeAll(async () => {
     db = await DuckDBEngine.open(':memory:');
     await generateSynthetic(db, { patients: 4000, seed: 3, force: false }, { codelists });
-    await measure(db, { indicators, codelists, indicatorIds: ['copd-review', 'copd-pr-referral', 'copd-register', 'copd-smoking', 'copd-flu', 'mmr1-by-2'], from: '2005-01', to: '2013-12' });
+    await measure(db, { indicators, codelists, indicatorIds: ['copd-review', 'copd-pr-referral', 'copd-register', 'copd-smoking', 'copd-flu', 'mmr1-by-2'], from: '2005-01', to: '2013-12', allowSparse: true });
   }, 120_000);
   afterAll(async () => {
     await db?.close();
@@ -178,7 +178,9 @@ describe('gpnet evaluate --study on a small store', () => {
     // 2004-03, and forward to 2012-03) and COPD admissions; the measured ones cover their months.
     const err = await writeEvaluateOutput({ study: 'tower-hamlets', db: 'small', out }, { store: db }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toContain(`Measure them with: gpnet measure --db ${db.location} --from 2004-03 --to 2012-03`);
+    // The 4,000-patient store's smallest practice has no patients before 2012-04, so the command
+    // that measure will accept carries --allow-sparse.
+    expect((err as Error).message).toContain(`Measure them with: gpnet measure --db ${db.location} --from 2004-03 --to 2012-03 --allow-sparse`);
     expect((err as Error).message).toMatch(/dm-care-plan \(6 months, 2007-03 to 2012-03\)/);
     expect((err as Error).message).not.toMatch(/copd-review|mmr1-by-2/);
     expect(existsSync(out)).toBe(false);
@@ -192,7 +194,7 @@ describe('gpnet evaluate --study on a small store', () => {
   });
 
   it('adds the --costs file to the scheme payments and writes JSON to --out', async () => {
-    await measure(db, { indicators, codelists, from: '2004-01', to: '2013-12' });
+    await measure(db, { indicators, codelists, from: '2004-01', to: '2013-12', allowSparse: true });
     const costs = dir.write('th-costs.yaml', 'programmes:\n  copd:\n    schemes: [copd.yaml]\n    items:\n      - { item: respiratory nurse sessions, kind: staff, pounds: 40000, per: year, years: { from: 2010, to: 2012 } }\n');
     const out = `${dir.path}/study.json`;
     await writeEvaluateOutput({ study: 'tower-hamlets', db: 'small', costs, comparator: 'SYNB-LON', out }, { store: db });

@@ -55,7 +55,7 @@ export async function demoCalibration(run: CalibrationRun): Promise<string> {
     const months = missing.flatMap((m) => m.months).sort();
     const range = results === 0 ? studyMeasureRange(study) : { from: months[0]!, to: months[months.length - 1]! };
     run.log(`Measuring every indicator at every month end, ${range.from} … ${range.to} …`);
-    await measure(store, { indicators: library.indicators, codelists: library.codelists, from: range.from, to: range.to });
+    await measure(store, { indicators: library.indicators, codelists: library.codelists, from: range.from, to: range.to, allowSparse: true });
   }
   const table = await calibrationTable(store, study, org);
   return run.format === 'json' ? `${JSON.stringify(table, null, 2)}\n` : renderCalibrationMarkdown(table);

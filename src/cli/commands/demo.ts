@@ -91,6 +91,8 @@ export function register(program: Command): void {
             codelists,
             from: range.from,
             to: range.to,
+            // The studies' fixed window: on a small demo a tiny practice may have no patients yet in 2004.
+            allowSparse: true,
             onProgress: (e) => {
               if (e.phase === 'prepare') progress.start('indicators', e.total);
               else if (e.phase === 'indicator') progress.tick();

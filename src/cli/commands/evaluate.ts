@@ -25,6 +25,8 @@ import { openStore } from '../../store/open.js';
 import { READ_ONLY_HELP } from '../store-option.js';
 import { UserError } from '../errors.js';
 import { loadIndicatorLibrary } from '../indicator-library.js';
+import { type ChosenPeriod, chosenPeriod } from '../period-option.js';
+import { seriesAtPeriodEnds } from '../../programmes/evaluation/series-period.js';
 
 /**
  * `gpnet evaluate`: an interrupted time-series evaluation of an intervention (docs/EVALUATION.md).
@@ -32,6 +34,7 @@ import { loadIndicatorLibrary } from '../indicator-library.js';
  *   store mode:  --db FILE --indicator ID --org CODE [--comparator CODE]
  * Both: --intervention YYYY-MM[..YYYY-MM] [--model ols|poisson|quasipoisson] [--errors …] [--lag L]
  *       [--seasonal N] [--no-slope-change] [--slope-start 0|1] [--horizons 12,24] [--format json|md|pdf]
+ *       [--period month|quarter|year [--year-basis qof|calendar]]: a monthly series taken to period ends
  *   study mode:  --study ID --db FILE [--org CODE] [--comparator CODE[,CODE]] [--costs FILE]
  *                [--format json|md|pdf]: the review's Table 1 for every programme of programmes/ID.yaml
  * Prints the report on stdout, or writes it to --out FILE (a PDF needs --out). Bad input is a
@@ -62,6 +65,8 @@ const CliOptions = z.object({
     .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, '--horizons must be a comma-separated list of whole numbers, e.g. 12,24')
     .optional(),
   format: z.enum(['json', 'md', 'pdf'], { error: '--format must be json, md or pdf' }).default('json'),
+  period: z.string().optional(),
+  yearBasis: z.string().optional(),
 });
 
 const StudyCliOptions = z.object({
@@ -111,6 +116,8 @@ export interface EvaluateCliOptions {
   out?: string;
   study?: string;
   costs?: string;
+  period?: string;
+  yearBasis?: string;
 }
 
 export interface EvaluateDeps {
@@ -157,12 +164,18 @@ function evaluationOptions(o: z.output<typeof CliOptions>): EvaluationOptions {
   };
 }
 
+/** --period: a monthly series taken to quarter or year ends (series-period.ts); month leaves it as it is. */
+function atPeriod(series: InputSeries, chosen: ChosenPeriod): InputSeries {
+  return chosen.given ? seriesAtPeriodEnds(series, chosen.period, chosen.yearBasis) : series;
+}
+
 async function fromStore(o: z.output<typeof CliOptions>, deps: EvaluateDeps): Promise<EvaluationReport> {
+  const chosen = chosenPeriod(o);
   const store = deps.store ?? (await openStore(o.pg ? { pg: o.pg } : { db: o.db! }, { readOnly: o.readOnly === true }));
   try {
     const indicator = await findIndicator(store, o.indicator!);
-    const series = await readOrganisationSeries(store, indicator, o.org!);
-    const comparator: InputSeries | null = o.comparator ? await readComparatorSeries(store, indicator, o.comparator) : null;
+    const series = atPeriod(await readOrganisationSeries(store, indicator, o.org!), chosen);
+    const comparator: InputSeries | null = o.comparator ? atPeriod(await readComparatorSeries(store, indicator, o.comparator), chosen) : null;
     return evaluateSeries({
       series,
       comparator,
@@ -176,8 +189,9 @@ async function fromStore(o: z.output<typeof CliOptions>, deps: EvaluateDeps): Pr
 }
 
 function fromFiles(o: z.output<typeof CliOptions>): EvaluationReport {
-  const series = readSeriesCsv(o.series!, { offsetColumn: o.offset ?? null });
-  const comparator = o.comparatorSeries ? readSeriesCsv(o.comparatorSeries, { offsetColumn: o.offset ?? null }) : null;
+  const chosen = chosenPeriod(o);
+  const series = atPeriod(readSeriesCsv(o.series!, { offsetColumn: o.offset ?? null }), chosen);
+  const comparator = o.comparatorSeries ? atPeriod(readSeriesCsv(o.comparatorSeries, { offsetColumn: o.offset ?? null }), chosen) : null;
   return evaluateSeries({ series, comparator, intervention: o.intervention, options: evaluationOptions(o), source: { source: 'csv' } });
 }
 
@@ -206,6 +220,7 @@ export interface StudyDeps extends EvaluateDeps {
 }
 
 function parseStudyOptions(raw: EvaluateCliOptions): z.output<typeof StudyCliOptions> {
+  if (raw.period !== undefined || raw.yearBasis !== undefined) throw new UserError("--period is not used with --study: the study file sets each outcome's period");
   for (const [key, flag] of NOT_FOR_STUDY) {
     if (raw[key] !== undefined) throw new UserError(`${flag} is not used with --study: the study file gives each outcome's window, period and phase-in`);
   }
@@ -312,6 +327,8 @@ export function register(program: Command): void {
     .option('--slope-start <0|1>', 'value of slope_change in the first period of the intervention: 0 (Linden, default) or 1 (Lopez Bernal et al.)')
     .option('--horizons <list>', 'periods after the start of the intervention at which to report the effect (default 12,24 for months, 1,5 for years)')
     .option('--format <format>', 'json (default), md or pdf (with --out)')
+    .option('--period <period>', 'month (default), quarter or year: take a monthly series to quarter or year ends (a month in --intervention stands for its period)')
+    .option('--year-basis <basis>', 'with --period year: qof (1 April–31 March, the default) or calendar')
     .action(async (opts: EvaluateCliOptions) => {
       await writeEvaluateOutput(opts);
     });

@@ -1,19 +1,24 @@
 import type { Command } from 'commander';
 import { RESULT_COLUMNS } from '../../indicators/results.js';
+import { atReportingPeriodEnds, reportingPeriodLabel } from '../../model/reporting-period.js';
 import type { Engine, Row, SqlValue } from '../../store/engine.js';
 import { openStore } from '../../store/open.js';
 import { csvField } from '../../util/csv.js';
 import { UserError } from '../errors.js';
+import { addPeriodOptions, type ChosenPeriod, chosenPeriod, type PeriodOptions } from '../period-option.js';
 import { READ_ONLY_HELP, addStoreOptions, describeStore, openOptions, storeLocation, type StoreOptions } from '../store-option.js';
 import { DashboardData } from '../../server/api/dashboard-data.js';
 import { DisclosureRuleError, parseDisclosure, type DisclosureRule } from '../../server/disclosure/rule.js';
 
 /**
- * `gpnet export results --db FILE --format csv|json [--indicator ID] [--org CODE] [--disclosure RULE]`:
+ * `gpnet export results --db FILE --format csv|json [--indicator ID] [--org CODE] [--disclosure RULE]
+ * [--period month|quarter|year [--year-basis qof|calendar]]`:
  * prints stored indicator results with the columns of RESULT_COLUMNS, ordered by indicator, month,
  * level (collaboration, networks, practices) and organisation code. The store owner's own export:
  * no disclosure control unless --disclosure asks for it (then the rule is applied to the whole
- * store, as the server does, before filtering, and a `suppressed` column is added).
+ * store, as the server does, before filtering, and a `suppressed` column is added). With --period,
+ * only the rows at period ends (a quarter's value is its last month's) and a `period` column with
+ * the period's label (2010-03, 2010-Q1, 2009/10 or 2010).
  */
 export type ExportFormat = 'csv' | 'json';
 
@@ -49,6 +54,15 @@ export async function readDisclosedResults(engine: Engine, filter: ResultFilter,
   return data.rows(filter).map((r) => ({ ...r }));
 }
 
+/** The rows at the ends of the chosen periods, each with its period label in `period`. */
+export function atPeriodEnds(rows: readonly Row[], chosen: Pick<ChosenPeriod, 'period' | 'yearBasis'>): Row[] {
+  const dated = rows.map((row) => ({ row, period_end: String(row['period_end']).slice(0, 10) }));
+  return atReportingPeriodEnds(dated, chosen.period, chosen.yearBasis).map(({ row, period_end }) => ({
+    ...row,
+    period: reportingPeriodLabel(period_end, chosen.period, chosen.yearBasis),
+  }));
+}
+
 export function formatResults(rows: readonly Row[], format: ExportFormat, columns: readonly string[] = RESULT_COLUMNS): string {
   if (format === 'json') {
     if (rows.length === 0) return '[]\n';
@@ -61,14 +75,16 @@ export function formatResults(rows: readonly Row[], format: ExportFormat, column
 
 export function register(program: Command): void {
   const exp = program.command('export').description('export data from the store');
-  addStoreOptions(exp.command('results').description('print stored indicator results (practices, networks, collaboration) as CSV or JSON'))
+  const results = addStoreOptions(exp.command('results').description('print stored indicator results (practices, networks, collaboration) as CSV or JSON'))
     .requiredOption('--format <format>', 'csv or json')
     .option('--indicator <id>', 'only this indicator')
     .option('--org <code>', 'only this organisation (practice, network or collaboration code)')
     .option('--disclosure <rule>', 'small-number control: suppress:LOW-HIGH, round:N or none (your own data: none)', 'none')
-    .option('--read-only', READ_ONLY_HELP)
-    .action(async (opts: StoreOptions & { format: string; indicator?: string; org?: string; disclosure: string }) => {
+    .option('--read-only', READ_ONLY_HELP);
+  addPeriodOptions(results, 'only the results at period ends, with a period column (2010-Q1, 2009/10)')
+    .action(async (opts: StoreOptions & PeriodOptions & { format: string; indicator?: string; org?: string; disclosure: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'json') throw new UserError(`--format must be csv or json, not '${opts.format}'`);
+      const chosen = chosenPeriod(opts);
       let rule: DisclosureRule;
       try {
         rule = parseDisclosure(opts.disclosure);
@@ -82,14 +98,16 @@ export function register(program: Command): void {
           ...(opts.indicator !== undefined ? { indicator: opts.indicator } : {}),
           ...(opts.org !== undefined ? { org: opts.org } : {}),
         };
-        const rows = rule.mode === 'none' ? await readResults(store, filter) : await readDisclosedResults(store, filter, rule);
-        if (rows.length === 0 && (filter.indicator !== undefined || filter.org !== undefined)) {
+        const all = rule.mode === 'none' ? await readResults(store, filter) : await readDisclosedResults(store, filter, rule);
+        if (all.length === 0 && (filter.indicator !== undefined || filter.org !== undefined)) {
           const what = [filter.indicator !== undefined ? `indicator ${filter.indicator}` : '', filter.org !== undefined ? `organisation ${filter.org}` : '']
             .filter(Boolean)
             .join(' and ');
           throw new UserError(`no stored results for ${what} in ${describeStore(opts)} (run gpnet measure first, or check the id)`);
         }
-        await writeOut(formatResults(rows, opts.format, rule.mode === 'none' ? RESULT_COLUMNS : [...RESULT_COLUMNS, 'suppressed']));
+        const rows = chosen.given ? atPeriodEnds(all, chosen) : all;
+        const columns = [...RESULT_COLUMNS, ...(chosen.given ? ['period'] : []), ...(rule.mode === 'none' ? [] : ['suppressed'])];
+        await writeOut(formatResults(rows, opts.format, columns));
       } finally {
         await store.close();
       }

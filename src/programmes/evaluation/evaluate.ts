@@ -45,14 +45,14 @@ export interface EvaluationInput {
 
 export const MIN_POINTS_PER_SIDE = 3;
 
-export const DEFAULT_HORIZONS: Record<Periodicity, number[]> = { month: [12, 24], year: [1, 5] };
+export const DEFAULT_HORIZONS: Record<Periodicity, number[]> = { month: [12, 24], quarter: [4, 8], year: [1, 5] };
 
 function checkOptions(input: EvaluationInput): void {
   const { options: o, series, comparator } = input;
   if (o.family !== 'ols' && o.errors !== null) throw new EvaluationInputError(`--errors is for linear models (--model ols); a ${o.family} model has its own standard errors`);
   if (o.family !== 'ols' && o.lag !== null) throw new EvaluationInputError(`--lag sets the Newey–West lag of a linear model (--model ols); it does not apply to a ${o.family} model`);
   if (o.lag !== null && o.errors !== null && o.errors !== 'newey-west') throw new EvaluationInputError(`--lag is the Newey–West lag; it does not apply with --errors ${o.errors}`);
-  if (o.seasonalHarmonics > 0 && series.periodicity !== 'month') throw new EvaluationInputError(`--seasonal needs a monthly series; ${series.label} is yearly`);
+  if (o.seasonalHarmonics > 0 && series.periodicity !== 'month') throw new EvaluationInputError(`--seasonal needs a monthly series; ${series.label} is ${series.periodicity}ly`);
   if (!Number.isInteger(o.seasonalHarmonics) || o.seasonalHarmonics < 0 || o.seasonalHarmonics > 6) {
     throw new EvaluationInputError(`--seasonal must be a whole number of harmonics from 1 to 6, not ${o.seasonalHarmonics}`);
   }
@@ -128,7 +128,7 @@ export function evaluateSeries(input: EvaluationInput): EvaluationReport {
   checkOptions(input);
   const { series, comparator, options: o } = input;
   const timeline = timelineOf(series);
-  const intervention = resolveIntervention(parseIntervention(input.intervention, series.periodicity, series.label), timeline, series.label);
+  const intervention = resolveIntervention(parseIntervention(input.intervention, series.periodicity, series.label, series.reporting), timeline, series.label);
   const outcome = selectOutcome(series, o.family, timeline);
   const comparatorOutcome = comparator ? selectOutcome(comparator, o.family, timeline) : null;
   const plan: FitPlan = {

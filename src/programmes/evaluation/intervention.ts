@@ -3,6 +3,7 @@
  * window START..END whose periods are left out of the fit; the post-intervention segment then
  * begins with the period after END.
  */
+import { type ReportingPeriod, ReportingPeriodError, type YearBasis, parseReportingPeriodLabel } from '../../model/reporting-period.js';
 import { EvaluationInputError } from './errors.js';
 import { formatPeriod, isPeriod, type Period, type Periodicity, parsePeriod } from './period.js';
 import type { Timeline } from './timeline.js';
@@ -23,14 +24,34 @@ export interface ResolvedIntervention {
   firstPostPeriod: string;
 }
 
-const EXAMPLE: Record<Periodicity, string> = { month: '2023-04 or 2023-04..2023-06', year: '2015 or 2015..2016' };
+const EXAMPLE: Record<Periodicity, string> = { month: '2023-04 or 2023-04..2023-06', quarter: '2023-Q2 or 2023-Q2..2023-Q3', year: '2015 or 2015..2016' };
 
-export function parseIntervention(text: string, periodicity: Periodicity, seriesLabel: string): InterventionSpec {
+/** How a monthly series was taken to period ends (series-period.ts): its intervention may be given as a month in the period. */
+export interface ReportingPeriodOf {
+  period: ReportingPeriod;
+  yearBasis: YearBasis;
+}
+
+/**
+ * Reads --intervention. For a series taken to quarter or year ends from months, each bound may be
+ * the period's label (2010-Q2, 2009/10, 2010) or any month (or date) in it, which stands for the
+ * period containing it.
+ */
+export function parseIntervention(text: string, periodicity: Periodicity, seriesLabel: string, reporting?: ReportingPeriodOf): InterventionSpec {
   const parts = text.trim().split('..');
   if (parts.length > 2 || parts.some((p) => p.trim() === '')) {
     throw new EvaluationInputError(`--intervention '${text}' is not a period or a range START..END (e.g. ${EXAMPLE[periodicity]})`);
   }
-  const periods = parts.map((p) => {
+  const periods = parts.map((p): Period => {
+    if (reporting && reporting.period !== 'month') {
+      try {
+        const ordinal = parseReportingPeriodLabel(p, reporting.period, reporting.yearBasis);
+        return { periodicity, ordinal, ...(reporting.period === 'year' ? { yearBasis: reporting.yearBasis } : {}) };
+      } catch (err) {
+        if (err instanceof ReportingPeriodError) throw new EvaluationInputError(`--intervention: ${err.message}`);
+        throw err;
+      }
+    }
     const parsed = parsePeriod(p);
     if (!isPeriod(parsed)) throw new EvaluationInputError(`--intervention: ${parsed.error}`);
     if (parsed.periodicity !== periodicity) {

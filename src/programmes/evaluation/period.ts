@@ -1,14 +1,20 @@
 /**
  * Periods of an evaluated series: calendar months (YYYY-MM, or a date YYYY-MM-DD standing for its
- * month) or years (YYYY). A period is held as a whole-number ordinal so that consecutive periods
- * differ by 1 whatever the periodicity: months since year 0, or the year itself.
+ * month) or years (YYYY); and, for a monthly series taken to period ends with --period
+ * (series-period.ts), quarters (2010-Q1) and QOF years (2009/10). A period is held as a
+ * whole-number ordinal so that consecutive periods differ by 1 whatever the periodicity: months
+ * since year 0, quarters since year 0, or the year itself (a QOF year by the year it starts in).
  */
-export type Periodicity = 'month' | 'year';
+import { type YearBasis, reportingPeriodEndAt, reportingPeriodLabel } from '../../model/reporting-period.js';
+
+export type Periodicity = 'month' | 'quarter' | 'year';
 
 export interface Period {
   periodicity: Periodicity;
-  /** Months since January of year 0 (monthly) or the year (yearly). */
+  /** Months since January of year 0 (monthly), quarters since year 0 (quarterly) or the year (yearly). */
   ordinal: number;
+  /** For a year taken from month ends: a QOF year (April–March, labelled 2009/10) or a calendar year. Absent: a calendar year. */
+  yearBasis?: YearBasis;
 }
 
 const MONTH = /^(\d{4})-(\d{2})$/;
@@ -49,16 +55,17 @@ export function isPeriod(p: Period | { error: string }): p is Period {
   return 'ordinal' in p;
 }
 
-/** The label of a period: YYYY-MM or YYYY. */
+/** The label of a period: YYYY-MM, YYYY-Qn, YYYY or (a QOF year) YYYY/YY. */
 export function formatPeriod(p: Period): string {
-  if (p.periodicity === 'year') return String(p.ordinal);
+  if (p.periodicity === 'quarter') return reportingPeriodLabel(reportingPeriodEndAt(p.ordinal, 'quarter'), 'quarter');
+  if (p.periodicity === 'year') return p.yearBasis === 'qof' ? reportingPeriodLabel(reportingPeriodEndAt(p.ordinal, 'year', 'qof'), 'year', 'qof') : String(p.ordinal);
   const year = Math.floor(p.ordinal / 12);
   const month = p.ordinal - year * 12 + 1;
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
 }
 
 export function shiftPeriod(p: Period, by: number): Period {
-  return { periodicity: p.periodicity, ordinal: p.ordinal + by };
+  return { ...p, ordinal: p.ordinal + by };
 }
 
 /** Calendar month 1–12 of a monthly period (for seasonal terms). */

@@ -2,6 +2,7 @@
  * A series to evaluate, as read from a CSV file or from the store, before any model is chosen:
  * one observation per period, holding whichever measures the source had.
  */
+import type { ReportingPeriodOf } from './intervention.js';
 import type { Period, Periodicity } from './period.js';
 
 export interface SeriesObservation {
@@ -38,4 +39,6 @@ export interface InputSeries {
   valueDescription?: string;
   /** For store series: the indicator kind (proportion, mean, count, rate_per_1000) when known. */
   indicatorKind?: string | null;
+  /** For a monthly series taken to quarter or year ends (series-period.ts): how. */
+  reporting?: ReportingPeriodOf;
 }

@@ -8,6 +8,7 @@
  * cost per additional patient reaching the standard (docs/EVALUATION.md, "Reproducing Table 1").
  */
 import type { LoadedIndicator } from '../../indicators/load.js';
+import { readDataCoverage } from '../../indicators/measure-window.js';
 import { reportingPeriodLabel, type ReportingPeriod, type YearBasis } from '../../model/reporting-period.js';
 import type { Engine } from '../../store/engine.js';
 import type { IndicatorCatalogue } from '../incentives/load-scheme.js';
@@ -338,11 +339,17 @@ export function neededMonths(o: ResolvedOutcome): string[] {
   return [...months].sort();
 }
 
-/** The `gpnet measure` command that fills in these months (one range covering them all). */
-export function measureCommand(engine: Engine, months: readonly string[]): string {
+/**
+ * The `gpnet measure` command that fills in these months (one range covering them all), with
+ * `--allow-sparse` when the range starts before every practice has registrations (measure refuses
+ * such a range without it).
+ */
+export function measureCommand(engine: Engine, months: readonly string[], firstFullMonth: string | null): string {
   const sorted = [...months].sort();
+  const from = (sorted[0] ?? '').slice(0, 7);
   const store = engine.dialect === 'postgres' ? `--pg ${engine.location}` : `--db ${engine.location}`;
-  return `gpnet measure ${store} --from ${sorted[0]} --to ${sorted[sorted.length - 1]}`;
+  const sparse = firstFullMonth === null || from < firstFullMonth ? ' --allow-sparse' : '';
+  return `gpnet measure ${store} --from ${from} --to ${(sorted[sorted.length - 1] ?? '').slice(0, 7)}${sparse}`;
 }
 
 async function monthsWithResults(engine: Engine, indicator: string, org: string): Promise<Set<string>> {
@@ -628,9 +635,9 @@ export async function missingResults(
   return out;
 }
 
-function missingMessage(engine: Engine, missing: readonly { indicator: string; months: string[] }[]): { message: string; command: string } {
+async function missingMessage(engine: Engine, missing: readonly { indicator: string; months: string[] }[]): Promise<{ message: string; command: string }> {
   const all = missing.flatMap((m) => m.months);
-  const command = measureCommand(engine, all);
+  const command = measureCommand(engine, all, (await readDataCoverage(engine)).firstFullMonth);
   const what = missing.map((m) => `${m.indicator} (${m.months.length === 1 ? m.months[0] : `${m.months.length} months, ${m.months[0]} to ${m.months[m.months.length - 1]}`})`);
   return {
     command,
@@ -654,7 +661,7 @@ export async function evaluateStudy(
   const missing = await missingResults(engine, study, org.code, (id) => loaded.has(id) || inStore.has(id));
   let missingNote: { message: string; command: string } | null = null;
   if (missing.length > 0) {
-    missingNote = missingMessage(engine, missing);
+    missingNote = await missingMessage(engine, missing);
     if ((options.missing ?? 'fail') === 'fail') throw new MissingResultsError(missingNote.message, missingNote.command);
   }
   const missingIds = new Set(missing.map((m) => m.indicator));

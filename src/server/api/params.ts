@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ReportingPeriod, isReportingPeriodEnd, reportingPeriodEndAt, reportingPeriodIndex } from '../../model/reporting-period.js';
 import { ApiError } from './errors.js';
 import type { DashboardData, IndicatorRecord, OrgRecord } from './dashboard-data.js';
 
@@ -45,4 +46,40 @@ export function requireIndicator(data: DashboardData, id: string): IndicatorReco
 export function previousMonth(data: DashboardData, periodEnd: string, back = 1): string | undefined {
   const i = data.months.indexOf(periodEnd);
   return i - back >= 0 ? data.months[i - back] : undefined;
+}
+
+/**
+ * `?period=quarter|year` on the pages (default month): values at quarter ends or at QOF year ends
+ * (31 March), as src/model/reporting-period.ts defines them.
+ */
+export const PeriodParam = z.enum(['month', 'quarter', 'year'], { error: 'month, quarter or year' });
+
+export function periodParam(value: string | undefined): ReportingPeriod {
+  if (value === undefined || value === '') return 'month';
+  return parseParam(PeriodParam, value, 'period');
+}
+
+/** The stored month ends that close a period (every month for 'month'). */
+export function periodMonths(data: DashboardData, period: ReportingPeriod): string[] {
+  return period === 'month' ? data.months : data.months.filter((m) => isReportingPeriodEnd(m, period));
+}
+
+/**
+ * The stored month end for `month` (as monthEndFor), moved back to the last period end on or
+ * before it; 400 when no stored month before it closes a period.
+ */
+export function periodEndFor(data: DashboardData, month: string | undefined, period: ReportingPeriod, name = 'month'): string {
+  const end = monthEndFor(data, month, name);
+  if (period === 'month') return end;
+  const ends = periodMonths(data, period).filter((m) => m <= end);
+  const found = ends[ends.length - 1];
+  if (!found) throw new ApiError(400, 'month_out_of_range', `${name}: no ${period === 'quarter' ? 'quarter end' : 'QOF year end (March)'} with results on or before ${end.slice(0, 7)}`);
+  return found;
+}
+
+/** The period end `back` periods before `periodEnd` among the stored months, if any. */
+export function previousPeriodEnd(data: DashboardData, periodEnd: string, period: ReportingPeriod, back = 1): string | undefined {
+  if (period === 'month') return previousMonth(data, periodEnd, back);
+  const wanted = reportingPeriodEndAt(reportingPeriodIndex(periodEnd, period) - back, period);
+  return data.months.includes(wanted) ? wanted : undefined;
 }

@@ -1,6 +1,7 @@
 import { assignQuantileGroups, compareWithBenchmark, funnelLimitsTable, funnelPoints, orientGroup, type FunnelSignificance } from '../../stats/index.js';
 import type { DashboardData, IndicatorRecord, OrgRecord, ResultRecord } from './dashboard-data.js';
-import { monthEndFor, previousMonth, requireIndicator, requireOrg } from './params.js';
+import { type ReportingPeriod, atReportingPeriodEnds } from '../../model/reporting-period.js';
+import { monthEndFor, periodEndFor, periodMonths, previousPeriodEnd, requireIndicator, requireOrg } from './params.js';
 import { describeDefinition, type PlainDefinition } from './plain-english.js';
 
 /** The API's answers: plain functions over DashboardData, used by the JSON routes and the pages. */
@@ -95,11 +96,16 @@ export interface SeriesLine {
 }
 
 /** The organisation's series and its parents' (network, collaboration) and the benchmarks', up to `to`. */
-export function series(data: DashboardData, q: { indicator: string; org: string; from?: string | undefined; to?: string | undefined }): { indicator: string; target: number | null; lines: SeriesLine[] } {
+export function series(
+  data: DashboardData,
+  q: { indicator: string; org: string; from?: string | undefined; to?: string | undefined; period?: ReportingPeriod | undefined },
+): { indicator: string; target: number | null; lines: SeriesLine[] } {
   const ind = requireIndicator(data, q.indicator);
   const org = requireOrg(data, q.org, ['collaboration', 'network', 'practice']);
   const from = q.from !== undefined ? monthEndFor(data, q.from, 'from') : '';
   const to = q.to !== undefined ? monthEndFor(data, q.to, 'to') : '9999';
+  // With a period, only the values at its ends (a quarter's value is its last month's).
+  const period = q.period ?? 'month';
   const inRange = (p: { period_end: string }): boolean => p.period_end >= from && p.period_end <= to;
   const lines: SeriesLine[] = [];
   let cur: OrgRecord | undefined = org;
@@ -110,7 +116,7 @@ export function series(data: DashboardData, q: { indicator: string; org: string;
       code: cur.code,
       name: cur.name,
       kind: cur.kind,
-      points: data.series(ind.definition.id, cur.code).filter(inRange).map((r) => ({
+      points: atReportingPeriodEnds(data.series(ind.definition.id, cur.code).filter(inRange), period).map((r) => ({
         period_end: r.period_end,
         suppressed: r.suppressed,
         value: r.value,
@@ -127,7 +133,7 @@ export function series(data: DashboardData, q: { indicator: string; org: string;
       code: b.code,
       name: b.name,
       kind: 'benchmark',
-      points: data.benchmarkSeries(b.code, ind.definition.id).filter(inRange).map((p) => ({ ...p, ci_low: null, ci_high: null })),
+      points: atReportingPeriodEnds(data.benchmarkSeries(b.code, ind.definition.id).filter(inRange), period).map((p) => ({ ...p, ci_low: null, ci_high: null })),
     });
   }
   return { indicator: ind.definition.id, target: ind.definition.target?.value ?? null, lines };
@@ -171,9 +177,9 @@ export interface Comparison {
 }
 
 /** Every practice of the collaboration (or one network) for one indicator and month. */
-export function comparison(data: DashboardData, q: { indicator: string; month?: string | undefined; network?: string | undefined }): Comparison {
+export function comparison(data: DashboardData, q: { indicator: string; month?: string | undefined; network?: string | undefined; period?: ReportingPeriod | undefined }): Comparison {
   const ind = requireIndicator(data, q.indicator);
-  const periodEnd = monthEndFor(data, q.month);
+  const periodEnd = periodEndFor(data, q.month, q.period ?? 'month');
   const network = q.network !== undefined ? requireOrg(data, q.network, ['network']) : undefined;
   const id = ind.definition.id;
   const practices = data.ofKind('practice');
@@ -290,10 +296,11 @@ export function matrixCell(data: DashboardData, ind: IndicatorRecord, org: strin
 }
 
 /** The children of an organisation (networks of the collaboration, practices of a network) × indicators. */
-export function matrix(data: DashboardData, q: { org: string; month?: string | undefined }): Matrix {
+export function matrix(data: DashboardData, q: { org: string; month?: string | undefined; period?: ReportingPeriod | undefined }): Matrix {
   const org = requireOrg(data, q.org, ['collaboration', 'network']);
-  const periodEnd = monthEndFor(data, q.month);
-  const prevEnd = previousMonth(data, periodEnd);
+  const period = q.period ?? 'month';
+  const periodEnd = periodEndFor(data, q.month, period);
+  const prevEnd = previousPeriodEnd(data, periodEnd, period);
   const inds = data.indicatorList();
   const members = [org, ...data.children(org.code)];
   return {
@@ -336,14 +343,22 @@ export function patientsNeeded(ind: IndicatorRecord, r: ResultRecord | undefined
   return need > 0 ? need : 0;
 }
 
-export function practiceSummary(data: DashboardData, q: { org: string; month?: string | undefined; trendMonths?: number }): { org: OrgRecord; period_end: string; rows: PracticeIndicatorRow[] } {
+/** How many points the practice page's sparklines show: 24 months, 8 quarters or 5 years. */
+export const TREND_POINTS: Record<ReportingPeriod, number> = { month: 24, quarter: 8, year: 5 };
+
+export function practiceSummary(
+  data: DashboardData,
+  q: { org: string; month?: string | undefined; trendMonths?: number; period?: ReportingPeriod | undefined },
+): { org: OrgRecord; period_end: string; rows: PracticeIndicatorRow[] } {
   const org = requireOrg(data, q.org, ['practice']);
-  const periodEnd = monthEndFor(data, q.month);
-  const prevEnd = previousMonth(data, periodEnd);
+  const period = q.period ?? 'month';
+  const periodEnd = periodEndFor(data, q.month, period);
+  const prevEnd = previousPeriodEnd(data, periodEnd, period);
   const siblings = org.parent ? data.children(org.parent) : [org];
-  const trendMonths = q.trendMonths ?? 24;
-  const idx = data.months.indexOf(periodEnd);
-  const trendSet = data.months.slice(Math.max(0, idx - trendMonths + 1), idx + 1);
+  const trendMonths = q.trendMonths ?? TREND_POINTS[period];
+  const ends = periodMonths(data, period);
+  const idx = ends.indexOf(periodEnd);
+  const trendSet = ends.slice(Math.max(0, idx - trendMonths + 1), idx + 1);
   const rows = data.indicatorList().map((ind) => {
     const id = ind.definition.id;
     const cell = matrixCell(data, ind, org.code, periodEnd, prevEnd);

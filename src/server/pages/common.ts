@@ -2,6 +2,7 @@ import type { DashboardData, IndicatorRecord } from '../api/dashboard-data.js';
 import type { Matrix } from '../api/queries.js';
 import { series } from '../api/queries.js';
 import { loadStudy, type Study } from '../../programmes/study.js';
+import { type ReportingPeriod, reportingPeriodLabel } from '../../model/reporting-period.js';
 import { toDate, trendChart, type TrendLine } from './charts.js';
 import { changeHtml, changeText, fmtValue, monthLabel, ragTag, ragWord } from './format.js';
 import { h, qs, type Raw } from './html.js';
@@ -28,7 +29,8 @@ export function targetText(ind: IndicatorRecord): string {
 }
 
 /** The RAG matrix: indicators as rows, the organisation and its children as columns. */
-export function matrixTable(data: DashboardData, m: Matrix, id: string, caption: string, network?: string): Table {
+export function matrixTable(data: DashboardData, m: Matrix, id: string, caption: string, network?: string, period: ReportingPeriod = 'month'): Table {
+  const unit = period === 'month' ? 'month' : period === 'quarter' ? 'quarter' : 'year';
   const orgs = m.rows;
   const month = m.period_end;
   const rows: Cell[][] = m.indicators.map((indId, i) => {
@@ -42,7 +44,7 @@ export function matrixTable(data: DashboardData, m: Matrix, id: string, caption:
         return cell(
           c.value === null
             ? h`<span class="gp-cell"><span class="gp-value">–</span><span class="gp-change">no patients</span></span>`
-            : h`<span class="gp-cell">${c.rag ? ragTag(c.rag) : ''}<span class="gp-value">${fmtValue(kind, c.value)}</span>${changeHtml(c.change, c.improved, c.value, c.previous, kind, c.previous_suppressed)}</span>`,
+            : h`<span class="gp-cell">${c.rag ? ragTag(c.rag) : ''}<span class="gp-value">${fmtValue(kind, c.value)}</span>${changeHtml(c.change, c.improved, c.value, c.previous, kind, c.previous_suppressed, unit)}</span>`,
           c.value,
           c.value ?? '',
         );
@@ -57,7 +59,7 @@ export function matrixTable(data: DashboardData, m: Matrix, id: string, caption:
       csvRows.push(
         c.suppressed
           ? [indId, ind.definition.title, o.code, o.name, month, SUPPRESSED_CSV, c.target, SUPPRESSED_CSV, c.previous, SUPPRESSED_CSV]
-          : [indId, ind.definition.title, o.code, o.name, month, c.value, c.target, c.rag ? ragWord(c.rag) : '', c.previous, changeText(c.change, c.improved, c.value, c.previous, ind.definition.kind, c.previous_suppressed)],
+          : [indId, ind.definition.title, o.code, o.name, month, c.value, c.target, c.rag ? ragWord(c.rag) : '', c.previous, changeText(c.change, c.improved, c.value, c.previous, ind.definition.kind, c.previous_suppressed, unit)],
       );
     }
   });
@@ -85,6 +87,8 @@ export function programmeStart(ind: IndicatorRecord): { date: Date; label: strin
   return { date: toDate(month), label: `${p.title} programme starts (${monthLabel(month)})` };
 }
 
+const PERIOD_HEAD: Record<ReportingPeriod, string> = { month: 'Month', quarter: 'Quarter', year: 'QOF year' };
+
 export function yLabel(ind: IndicatorRecord): string {
   const k = ind.definition.kind;
   return k === 'proportion' ? 'Per cent' : k === 'mean' ? 'Mean' : k === 'count' ? 'Patients' : k === 'deaths_per_100000' ? 'Per 100,000' : 'Per 1,000';
@@ -92,7 +96,8 @@ export function yLabel(ind: IndicatorRecord): string {
 
 /**
  * A trend chart for an organisation (its parents and the benchmarks) over the chart window, with its
- * data table for the same months. The table's CSV holds the whole series to the page's month.
+ * data table for the same months. The table's CSV holds the whole series to the page's month. With a
+ * period, the series are the values at period ends.
  */
 export function trendSection(
   data: DashboardData,
@@ -103,20 +108,21 @@ export function trendSection(
   tableId: string,
   csvHref: string,
   headingLevel: 'h2' | 'h3' = 'h3',
+  period: ReportingPeriod = 'month',
 ): { html: Raw; table: Table } {
-  const whole = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7) });
+  const whole = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7), period });
   const inWindow = (p: { period_end: string }): boolean => p.period_end >= window.from && p.period_end <= window.to;
   const s = { ...whole, lines: whole.lines.map((l) => ({ ...l, points: l.points.filter(inWindow) })) };
   const style = (kind: string, code: string, name: string): TrendLine['style'] =>
     kind === 'benchmark' ? (/lon/i.test(code + name) ? 'london' : 'england') : (kind as TrendLine['style']);
   const lines: TrendLine[] = s.lines.map((l) => ({ label: l.name, style: style(l.kind, l.code, l.name), points: l.points.map((p) => ({ date: toDate(p.period_end), value: p.value })) }));
-  const title = `${ind.definition.title}: trend, ${monthLabel(window.from)} to ${monthLabel(window.to)}`;
+  const title = `${ind.definition.title}: trend, ${monthLabel(window.from)} to ${monthLabel(window.to)}${period === 'quarter' ? ', values at quarter ends' : period === 'year' ? ', values at QOF year ends (31 March)' : ''}`;
   const kind = ind.definition.kind;
   const rowsOf = (lns: typeof whole.lines): { html: Cell[][]; csv: (string | number | null)[][] } => {
     const months = lns[0]?.points.map((p) => p.period_end) ?? [];
     const lookup = lns.map((l) => new Map(l.points.map((p) => [p.period_end, p])));
     const rows = [...months].reverse().map((m) => [
-      cell(monthLabel(m), m.slice(0, 7)),
+      period === 'month' ? cell(monthLabel(m), m.slice(0, 7)) : cell(reportingPeriodLabel(m, period), reportingPeriodLabel(m, period)),
       ...lookup.map((lk) => {
         const p = lk.get(m);
         // Withheld points (disclosure control) are not drawn; the table marks them.
@@ -126,13 +132,13 @@ export function trendSection(
     ]);
     return { html: rows, csv: rows.map((r) => r.map((c) => c.csv)) };
   };
-  const head = ['Month', ...s.lines.map((l) => l.name), 'Target'];
+  const head = [PERIOD_HEAD[period], ...s.lines.map((l) => l.name), 'Target'];
   const table: Table = {
     id: tableId,
     caption: `Data for the chart: ${ind.definition.title}`,
     head,
     rows: rowsOf(s.lines).html,
-    // Detail on demand: the CSV has every month to the page's month, not only the chart's.
+    // Detail on demand: the CSV has every period to the page's month, not only the chart's.
     csv: { head, rows: rowsOf(whole.lines).csv },
     numericColumns: s.lines.map((_, i) => i + 1),
     compact: true,

@@ -1,3 +1,4 @@
+import { type ReportingPeriod, reportingPeriodLabel } from '../../model/reporting-period.js';
 import { h, type Raw } from './html.js';
 
 /** Display formats: values in the indicator's units, RAG as words, change as arrow + words. */
@@ -28,9 +29,9 @@ export function ragTag(rag: string | null | undefined, value?: number | null): R
 }
 
 /** ▲/▼/► with the words, e.g. "▲ up 2.1 (better)". */
-export function changeText(change: string | null, improved: boolean | null, value: number | null, previous: number | null, kind: string, previousSuppressed = false): string {
-  if (previousSuppressed && value !== null) return 'previous month suppressed';
-  if (change === null || value === null || previous === null) return 'no previous month';
+export function changeText(change: string | null, improved: boolean | null, value: number | null, previous: number | null, kind: string, previousSuppressed = false, unit = 'month'): string {
+  if (previousSuppressed && value !== null) return `previous ${unit} suppressed`;
+  if (change === null || value === null || previous === null) return `no previous ${unit}`;
   if (change === 'same') return '► no change';
   const d = Math.abs(value - previous);
   const amount = kind === 'proportion' ? `${d.toFixed(1)} points` : fmtNumber(d, kind === 'mean' ? 2 : 1);
@@ -38,14 +39,19 @@ export function changeText(change: string | null, improved: boolean | null, valu
   return `${change === 'up' ? '▲ up' : '▼ down'} ${amount}${verdict}`;
 }
 
-export function changeHtml(change: string | null, improved: boolean | null, value: number | null, previous: number | null, kind: string, previousSuppressed = false): Raw {
+export function changeHtml(change: string | null, improved: boolean | null, value: number | null, previous: number | null, kind: string, previousSuppressed = false, unit = 'month'): Raw {
   const cls = improved === null ? 'gp-change' : improved ? 'gp-change gp-change--better' : 'gp-change gp-change--worse';
-  return h`<span class="${cls}">${changeText(change, improved, value, previous, kind, previousSuppressed)}</span>`;
+  return h`<span class="${cls}">${changeText(change, improved, value, previous, kind, previousSuppressed, unit)}</span>`;
 }
 
 /** One formatter for every label: toLocaleDateString builds a new one per call (≈ half a network page's CPU time). */
 const MONTH_FORMAT = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const monthLabels = new Map<string, string>();
+
+/** The label of the period a month end closes: "March 2013", "2013-Q1 (to March 2013)", "2012/13 (to March 2013)". */
+export function periodLabel(periodEnd: string, period: ReportingPeriod): string {
+  return period === 'month' ? monthLabel(periodEnd) : `${reportingPeriodLabel(periodEnd, period)} (to ${monthLabel(periodEnd)})`;
+}
 
 export function monthLabel(periodEnd: string): string {
   const key = periodEnd.slice(0, 7);

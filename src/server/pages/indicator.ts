@@ -2,7 +2,8 @@ import type { DashboardData } from '../api/dashboard-data.js';
 import { catalogueEntry, comparison } from '../api/queries.js';
 import { requireIndicator, requireOrg } from '../api/params.js';
 import { funnelChart } from './charts.js';
-import { fmtValue, monthLabel, ragTag, ragWord } from './format.js';
+import type { ReportingPeriod } from '../../model/reporting-period.js';
+import { fmtValue, monthLabel, periodLabel, ragTag, ragWord } from './format.js';
 import { h } from './html.js';
 import { chartWindow, windowNav } from './chart-window.js';
 import { orgHref, targetText, trendSection, yLabel } from './common.js';
@@ -18,11 +19,18 @@ const FUNNEL_WORDS: Record<string, string> = {
   'Not significant': 'Within limits',
 };
 
-export function indicatorPage(data: DashboardData, id: string, month: string | undefined, network: string | undefined, range: { from?: string | undefined; to?: string | undefined } = {}): PageModel {
+export function indicatorPage(
+  data: DashboardData,
+  id: string,
+  month: string | undefined,
+  network: string | undefined,
+  period: ReportingPeriod = 'month',
+  range: { from?: string | undefined; to?: string | undefined } = {},
+): PageModel {
   const ind = requireIndicator(data, id);
   if (network !== undefined) requireOrg(data, network, ['network']);
   const entry = catalogueEntry(ind, data.codelistTitles);
-  const c = comparison(data, { indicator: ind.definition.id, month, network: undefined });
+  const c = comparison(data, { indicator: ind.definition.id, month, network: undefined, period });
   const periodEnd = c.period_end;
   const kind = ind.definition.kind;
   const path = `/indicators/${encodeURIComponent(ind.definition.id)}`;
@@ -37,7 +45,7 @@ export function indicatorPage(data: DashboardData, id: string, month: string | u
   const netName = (code: string | null): string => (code ? (data.orgs.get(code)?.name ?? code) : '–');
   const league: Table = {
     id: 'league',
-    caption: `Practices, worst first: ${ind.definition.title}, ${monthLabel(periodEnd)}`,
+    caption: `Practices, worst first: ${ind.definition.title}, ${periodLabel(periodEnd, period)}`,
     head: ['Practice', 'Network', 'Numerator', 'Denominator', 'Value', '95% CI', 'Rating', 'Funnel plot', 'Decile (1 = best)', 'Compared with England'],
     numericColumns: [2, 3, 4],
     sortable: true,
@@ -71,7 +79,7 @@ export function indicatorPage(data: DashboardData, id: string, month: string | u
       : null;
   const collab = data.collaboration();
   const window = chartWindow(data, periodEnd, range);
-  const trend = collab ? trendSection(data, ind, collab.code, periodEnd, window, 'trend', csvHref(path, 'trend', periodEnd), 'h2') : null;
+  const trend = collab ? trendSection(data, ind, collab.code, periodEnd, window, 'trend', csvHref(path, 'trend', periodEnd, period), 'h2', period) : null;
   const codelists: Table = {
     id: 'codelists',
     caption: 'Codelists used, with the version the definition was written against',
@@ -87,6 +95,7 @@ export function indicatorPage(data: DashboardData, id: string, month: string | u
     ],
     ...(network !== undefined ? { keep: { network } } : {}),
     periodEnd,
+    period,
     tables: [league, codelists, ...(trend ? [trend.table] : [])],
     body: h`<h1>${ind.definition.title}</h1>
 <p class="nhsuk-lede-text">${ind.definition.rationale}</p>
@@ -100,12 +109,12 @@ ${p.exclusions.length ? h`<div class="nhsuk-summary-list__row"><dt class="nhsuk-
 <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Source</dt><dd class="nhsuk-summary-list__value">${ind.definition.source}</dd></div>
 </dl>
 ${tableHtml(codelists, csvHref(path, codelists.id, periodEnd))}
-<h2 class="nhsuk-heading-m">Practices compared, ${monthLabel(periodEnd)}</h2>
+<h2 class="nhsuk-heading-m">Practices compared, ${periodLabel(periodEnd, period)}</h2>
 <p class="nhsuk-body">Collaboration ${fmtValue(kind, c.collaboration)}; London ${fmtValue(kind, c.london)}; England ${fmtValue(kind, c.england)}.${funnel ? ' The funnel limits are drawn around the collaboration mean.' : ''}</p>
 ${funnel ? h`<figure class="gp-figure"><figcaption class="nhsuk-body-s">Funnel plot of practices, ${monthLabel(periodEnd)}. The league table below holds the same data.</figcaption>${funnel}</figure>` : h`<p class="nhsuk-body">No funnel plot: this indicator is not a proportion.</p>`}
 ${disclosureNote(data.disclosure)}
-${tableHtml(league, csvHref(path, league.id, periodEnd))}
-${trend ? h`${trend.html}${windowNav(data, window, periodEnd, path, { month: periodEnd.slice(0, 7), network })}` : ''}
+${tableHtml(league, csvHref(path, league.id, periodEnd, period))}
+${trend ? h`${trend.html}${windowNav(data, window, periodEnd, path, { month: periodEnd.slice(0, 7), network, ...(period === 'month' ? {} : { period }) })}` : ''}
 <p class="nhsuk-body"><a href="/evaluate?indicator=${ind.definition.id}">Evaluate the programme's effect on this indicator (interrupted time series)</a></p>`,
   };
 }

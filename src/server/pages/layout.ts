@@ -1,3 +1,4 @@
+import type { ReportingPeriod } from '../../model/reporting-period.js';
 import { monthLabel } from './format.js';
 import { h, toHtml, type Html, type Raw } from './html.js';
 
@@ -10,7 +11,7 @@ export interface LayoutInput {
   title: string;
   breadcrumbs: Crumb[];
   /** Month picker: the current month end, the months to offer, and the path to submit to. */
-  month?: { current: string; months: string[]; action: string; keep?: Record<string, string> };
+  month?: { current: string; months: string[]; action: string; keep?: Record<string, string>; period?: ReportingPeriod };
   body: Raw;
   printTitle?: string;
 }
@@ -36,10 +37,11 @@ export function layout(p: LayoutInput): string {
   const picker = p.month
     ? h`<form class="gp-month-picker" method="get" action="${p.month.action}">
   <div class="nhsuk-form-group">
-    <label class="nhsuk-label" for="month">Month</label>
+    <div class="gp-picker-field"><label class="nhsuk-label" for="month">Month</label>
     <select class="nhsuk-select" id="month" name="month">${pickerMonths(p.month.months, p.month.current).reverse().map(
       (m) => h`<option value="${m.slice(0, 7)}"${m === p.month!.current ? h` selected` : ''}>${monthLabel(m)}</option>`,
-    )}</select>
+    )}</select></div>
+    ${p.month.period ? periodSelect(p.month.period) : ''}
     ${Object.entries(p.month.keep ?? {}).map(([k, v]) => h`<input type="hidden" name="${k}" value="${v}">`)}
     <button class="nhsuk-button nhsuk-button--secondary gp-inline-button" type="submit">Show month</button>
   </div>
@@ -75,6 +77,18 @@ ${p.body}
 </body>
 </html>`;
   return toHtml(page);
+}
+
+const PERIOD_OPTIONS: [ReportingPeriod, string][] = [
+  ['month', 'Month'],
+  ['quarter', 'Quarter (value at the quarter end)'],
+  ['year', 'QOF year (value at 31 March)'],
+];
+
+/** The period switch beside the month picker (pages that take ?period=). */
+function periodSelect(current: ReportingPeriod): Html {
+  return h`<div class="gp-picker-field"><label class="nhsuk-label" for="period">Values by</label>
+    <select class="nhsuk-select" id="period" name="period">${PERIOD_OPTIONS.map(([v, label]) => h`<option value="${v}"${v === current ? h` selected` : ''}>${label}</option>`)}</select></div>`;
 }
 
 function breadcrumbs(crumbs: Crumb[], back: Crumb | undefined): Html {

@@ -1,8 +1,9 @@
 import type { DashboardData } from '../api/dashboard-data.js';
 import { alerts, type Alerts } from '../api/alerts.js';
 import { matrix } from '../api/queries.js';
-import { requireOrg, monthEndFor } from '../api/params.js';
-import { fmtNumber, fmtValue, monthLabel } from './format.js';
+import { requireOrg, periodEndFor } from '../api/params.js';
+import type { ReportingPeriod } from '../../model/reporting-period.js';
+import { fmtNumber, fmtValue, monthLabel, periodLabel } from './format.js';
 import { h, type Raw } from './html.js';
 import { indicatorHref, matrixTable, orgHref, trendSection } from './common.js';
 import { csvHref, type PageModel } from './page.js';
@@ -47,32 +48,34 @@ export function alertsHtml(tables: Table[], path: string, month: string): Raw {
 <p class="nhsuk-body-s">How alerts are worked out: <a href="/about/alerts">deciles and CUSUM explained</a>.</p>`;
 }
 
-export function networkPage(data: DashboardData, code: string, month: string | undefined, options: { pdf: boolean; from?: string | undefined; to?: string | undefined }): PageModel {
+export function networkPage(data: DashboardData, code: string, month: string | undefined, options: { pdf: boolean; period?: ReportingPeriod; from?: string | undefined; to?: string | undefined }): PageModel {
   const net = requireOrg(data, code, ['network']);
-  const periodEnd = monthEndFor(data, month);
-  const m = matrix(data, { org: net.code, month: periodEnd.slice(0, 7) });
+  const period = options.period ?? 'month';
+  const periodEnd = periodEndFor(data, month, period);
+  const m = matrix(data, { org: net.code, month: periodEnd.slice(0, 7), period });
   const path = `/networks/${encodeURIComponent(net.code)}`;
-  const mt = matrixTable(data, m, 'rag-matrix', `${net.name}: each practice against each indicator, ${monthLabel(periodEnd)}`, net.code);
+  const mt = matrixTable(data, m, 'rag-matrix', `${net.name}: each practice against each indicator, ${periodLabel(periodEnd, period)}`, net.code, period);
   const at = alertTables(data, alerts(data, { network: net.code, month: periodEnd.slice(0, 7) }));
   const window = chartWindow(data, periodEnd, options);
-  const trends = data.indicatorList().map((ind) => trendSection(data, ind, net.code, periodEnd, window, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd)));
+  const trends = data.indicatorList().map((ind) => trendSection(data, ind, net.code, periodEnd, window, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd, period), 'h3', period));
   const reportQs = `?month=${periodEnd.slice(0, 7)}`;
   return {
     title: `${net.name}`,
     breadcrumbs: [{ label: data.collaboration()?.name ?? 'Overview', href: orgHref('collaboration', '', periodEnd) }],
     periodEnd,
+    period,
     tables: [mt, ...at, ...trends.map((t) => t.table)],
-    body: h`<h1>${net.name}, ${monthLabel(periodEnd)}</h1>
+    body: h`<h1>${net.name}, ${periodLabel(periodEnd, period)}</h1>
 <p class="nhsuk-body">Monthly feedback report for this network: <a href="${path}/report${reportQs}">view the report</a>${options.pdf ? h` or <a href="${path}/report.pdf${reportQs}">download it as PDF</a>` : ''}.</p>
 <p class="nhsuk-body"><a href="${path}/recall${reportQs}">Recall lists: patients due and overdue at each practice (counts only)</a></p>
 <h2 class="nhsuk-heading-m">Ratings by practice</h2>
 ${disclosureNote(data.disclosure)}
-${tableHtml(mt, csvHref(path, mt.id, periodEnd))}
+${tableHtml(mt, csvHref(path, mt.id, periodEnd, period))}
 <h2 class="nhsuk-heading-m" id="alerts">Alerts</h2>
 ${alertsHtml(at, path, periodEnd)}
 <h2 class="nhsuk-heading-m" id="trends">Trends</h2>
 <p class="nhsuk-body">The network against the collaboration, London and England, with the target and the start of the care package.</p>
-${windowNav(data, window, periodEnd, path, { month: periodEnd.slice(0, 7) })}
+${windowNav(data, window, periodEnd, path, { month: periodEnd.slice(0, 7), ...(period === 'month' ? {} : { period }) })}
 ${trends.map((t) => t.html)}`,
   };
 }

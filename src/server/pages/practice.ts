@@ -1,7 +1,10 @@
 import type { DashboardData } from '../api/dashboard-data.js';
-import { practiceSummary } from '../api/queries.js';
+import { practiceSummary, TREND_POINTS } from '../api/queries.js';
+import type { ReportingPeriod } from '../../model/reporting-period.js';
 import { sparkline } from './charts.js';
-import { changeHtml, changeText, fmtValue, monthLabel, ragTag, ragWord } from './format.js';
+import { changeHtml, changeText, fmtValue, periodLabel, ragTag, ragWord } from './format.js';
+
+const PERIOD_UNIT: Record<ReportingPeriod, string> = { month: 'month', quarter: 'quarter', year: 'year' };
 import { h } from './html.js';
 import { indicatorHref, orgHref, targetText } from './common.js';
 import { csvHref, type PageModel } from './page.js';
@@ -9,15 +12,16 @@ import { cell, tableHtml, type Table } from './table.js';
 import { currentPrincipal } from '../auth/render-tickets.js';
 import { disclosureNote, suppressedCell } from './disclosure.js';
 
-export function practicePage(data: DashboardData, code: string, month: string | undefined): PageModel {
-  const s = practiceSummary(data, { org: code, month });
+export function practicePage(data: DashboardData, code: string, month: string | undefined, period: ReportingPeriod = 'month'): PageModel {
+  const s = practiceSummary(data, { org: code, month, period });
+  const unit = PERIOD_UNIT[period];
   const { org, period_end: periodEnd } = s;
   const net = org.parent ? data.orgs.get(org.parent) : undefined;
   const path = `/practices/${encodeURIComponent(org.code)}`;
   const table: Table = {
     id: 'indicators',
-    caption: `${org.name}: every indicator, ${monthLabel(periodEnd)}`,
-    head: ['Indicator', 'Value', '95% CI', 'Target', 'Rating', 'Change since last month', 'Rank in network', 'To reach target', 'Last 24 months'],
+    caption: `${org.name}: every indicator, ${periodLabel(periodEnd, period)}`,
+    head: ['Indicator', 'Value', '95% CI', 'Target', 'Rating', `Change since last ${unit}`, 'Rank in network', 'To reach target', `Last ${TREND_POINTS[period]} ${unit}s`],
     numericColumns: [1],
     sortable: true,
     rows: s.rows.map((r) => {
@@ -39,7 +43,7 @@ export function practicePage(data: DashboardData, code: string, month: string | 
           suppressedCell(),
           suppressedCell(),
           suppressedCell(),
-          cell(sparkline(r.trend.map((t) => t.value), `${r.title}: trend over the last ${r.trend.length} months; this month suppressed`), r.trend.map((t) => (t.value === null ? '' : Math.round(t.value * 100) / 100)).join(' ')),
+          cell(sparkline(r.trend.map((t) => t.value), `${r.title}: trend over the last ${r.trend.length} ${unit}s; this ${unit} suppressed`), r.trend.map((t) => (t.value === null ? '' : Math.round(t.value * 100) / 100)).join(' ')),
         ];
       }
       return [
@@ -48,10 +52,10 @@ export function practicePage(data: DashboardData, code: string, month: string | 
         cell(ci, ci),
         cell(targetText(ind), r.target),
         cell(ragTag(r.rag, r.value), r.rag ? ragWord(r.rag) : '', r.rag === 'red' ? 0 : r.rag === 'amber' ? 1 : r.rag === 'green' ? 2 : 3),
-        cell(changeHtml(r.change, r.improved, r.value, r.previous, r.kind, r.previous_suppressed), changeText(r.change, r.improved, r.value, r.previous, r.kind, r.previous_suppressed)),
+        cell(changeHtml(r.change, r.improved, r.value, r.previous, r.kind, r.previous_suppressed, unit), changeText(r.change, r.improved, r.value, r.previous, r.kind, r.previous_suppressed, unit)),
         cell(r.rank === null ? '–' : `${r.rank} of ${r.of}`, r.rank === null ? null : `${r.rank} of ${r.of}`, r.rank ?? ''),
         cell(need, r.patients_needed, r.patients_needed ?? ''),
-        cell(sparkline(r.trend.map((t) => t.value), `${r.title}: trend over the last ${r.trend.length} months, from ${fmtValue(r.kind, r.trend.find((t) => t.value !== null)?.value)} to ${fmtValue(r.kind, r.value)}`), r.trend.map((t) => (t.value === null ? '' : Math.round(t.value * 100) / 100)).join(' ')),
+        cell(sparkline(r.trend.map((t) => t.value), `${r.title}: trend over the last ${r.trend.length} ${unit}s, from ${fmtValue(r.kind, r.trend.find((t) => t.value !== null)?.value)} to ${fmtValue(r.kind, r.value)}`), r.trend.map((t) => (t.value === null ? '' : Math.round(t.value * 100) / 100)).join(' ')),
       ];
     }),
   };
@@ -63,11 +67,12 @@ export function practicePage(data: DashboardData, code: string, month: string | 
     title: org.name,
     breadcrumbs: crumbs,
     periodEnd,
+    period,
     tables: [table],
-    body: h`<h1>${org.name}, ${monthLabel(periodEnd)}</h1>
+    body: h`<h1>${org.name}, ${periodLabel(periodEnd, period)}</h1>
 <p class="nhsuk-lede-text">${net ? h`Part of <a href="${orgHref('network', net.code, periodEnd)}">${net.name}</a>. ` : ''}${green} indicators met their target and ${red} did not. "To reach target" is the number of patients needed: the target times the denominator, less the numerator, rounded up.</p>
 ${currentPrincipal.getStore()?.role === 'practice' ? h`<p class="nhsuk-body"><a href="${path}/recall">Recall worklists: patients due and overdue</a></p>` : ''}
 ${disclosureNote(data.disclosure)}
-${tableHtml(table, csvHref(path, table.id, periodEnd))}`,
+${tableHtml(table, csvHref(path, table.id, periodEnd, period))}`,
   };
 }

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { DashboardData } from '../api/dashboard-data.js';
 import { CUSUM, RUN_MONTHS } from '../api/alerts.js';
 import { ApiError } from '../api/errors.js';
+import { periodMonths, periodParam } from '../api/params.js';
 import type { AppOptions } from '../app.js';
 import { evaluationRoutes } from './evaluation.js';
 import { h } from './html.js';
@@ -19,12 +20,12 @@ import { pdfOrFallback } from './pdf-unavailable.js';
 import { currentPrincipal } from '../auth/render-tickets.js';
 
 /**
- * Only month, format, table and network are accepted on pages, and from/to (the chart window) on the
- * pages with trend charts; values are checked by the builders.
+ * Only month, format, table, network and period are accepted on pages, and from/to (the chart window)
+ * on the pages with trend charts; values are checked by the builders.
  */
-function pageQuery(c: Context, charts = false): { month?: string; format?: string; table?: string; network?: string; from?: string; to?: string } {
+function pageQuery(c: Context, charts = false): { month?: string; format?: string; table?: string; network?: string; period?: string; from?: string; to?: string } {
   const out: Record<string, string> = {};
-  const allowed = charts ? ['month', 'format', 'table', 'network', 'from', 'to'] : ['month', 'format', 'table', 'network'];
+  const allowed = charts ? ['month', 'format', 'table', 'network', 'period', 'from', 'to'] : ['month', 'format', 'table', 'network', 'period'];
   for (const [k, v] of Object.entries(c.req.queries())) {
     if (!allowed.includes(k)) throw new ApiError(400, 'bad_request', `unknown query parameter ${k}`);
     if (v.length !== 1) throw new ApiError(400, 'bad_request', `query parameter ${k} given ${v.length} times`);
@@ -34,6 +35,12 @@ function pageQuery(c: Context, charts = false): { month?: string; format?: strin
   return out;
 }
 
+/** Pages that do not switch period refuse ?period= rather than ignore it. */
+function withoutPeriod<T extends { period?: string }>(q: T): T {
+  if (q.period !== undefined) throw new ApiError(400, 'bad_request', 'query parameter period is for the indicator, practice and network pages');
+  return q;
+}
+
 function respond(c: Context, data: DashboardData, page: PageModel, q: { format?: string; table?: string }): Response {
   if (q.format === 'csv') {
     const t = q.table === undefined ? page.tables[0] : page.tables.find((x) => x.id === q.table);
@@ -41,7 +48,10 @@ function respond(c: Context, data: DashboardData, page: PageModel, q: { format?:
     const name = `${c.req.path.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9-]+/g, '-') || 'overview'}-${t.id}${page.periodEnd ? `-${page.periodEnd.slice(0, 7)}` : ''}.csv`;
     return c.body(tableCsv(t), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
   }
-  const monthPicker = page.periodEnd && !page.bare ? { current: page.periodEnd, months: data.months, action: c.req.path, keep: page.keep ?? {} } : undefined;
+  const monthPicker =
+    page.periodEnd && !page.bare
+      ? { current: page.periodEnd, months: periodMonths(data, page.period ?? 'month'), action: c.req.path, keep: page.keep ?? {}, ...(page.period ? { period: page.period } : {}) }
+      : undefined;
   return c.html(layout({ title: page.title, breadcrumbs: page.breadcrumbs, body: page.body, ...(monthPicker ? { month: monthPicker } : {}) }));
 }
 
@@ -55,24 +65,24 @@ export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
   };
   r.get('/', (c) =>
     cached(c, () => {
-      const q = pageQuery(c);
+      const q = withoutPeriod(pageQuery(c));
       return respond(c, data, overviewPage(data, q.month), q);
     }),
   );
   r.get('/networks/:code', (c) =>
     cached(c, () => {
       const q = pageQuery(c, true);
-      return respond(c, data, networkPage(data, c.req.param('code'), q.month, { pdf: options.renderPdf !== undefined, from: q.from, to: q.to }), q);
+      return respond(c, data, networkPage(data, c.req.param('code'), q.month, { pdf: options.renderPdf !== undefined, period: periodParam(q.period), from: q.from, to: q.to }), q);
     }),
   );
   r.get('/networks/:code/report', (c) =>
     cached(c, () => {
-      const q = pageQuery(c, true);
+      const q = withoutPeriod(pageQuery(c, true));
       return respond(c, data, reportPage(data, c.req.param('code'), q.month, q), q);
     }),
   );
   r.get('/networks/:code/report.pdf', async (c) => {
-    const q = pageQuery(c);
+    const q = withoutPeriod(pageQuery(c));
     // Validate first (404/400 before starting a browser).
     const page = reportPage(data, c.req.param('code'), q.month);
     if (!options.renderPdf) throw new ApiError(404, 'not_found', 'PDF rendering is not available on this server');
@@ -87,13 +97,13 @@ export function pageRoutes(data: DashboardData, options: AppOptions): Hono {
   r.get('/practices/:code', (c) =>
     cached(c, () => {
       const q = pageQuery(c);
-      return respond(c, data, practicePage(data, c.req.param('code'), q.month), q);
+      return respond(c, data, practicePage(data, c.req.param('code'), q.month, periodParam(q.period)), q);
     }),
   );
   r.get('/indicators/:id', (c) =>
     cached(c, () => {
       const q = pageQuery(c, true);
-      return respond(c, data, indicatorPage(data, c.req.param('id'), q.month, q.network, q), q);
+      return respond(c, data, indicatorPage(data, c.req.param('id'), q.month, q.network, periodParam(q.period), q), q);
     }),
   );
   r.route('/evaluate', evaluationRoutes(data));
