@@ -19,13 +19,16 @@ export function buildDemoStore(patients = 20000): { dir: string; db: string } {
   return { dir, db };
 }
 
-/** A small measured store without the demo's extras: `generate` then `measure` over the given months. */
-export function buildSmallStore(opts: { patients: number; from: string; to?: string; dir?: string }): { dir: string; db: string } {
+/**
+ * A small measured store without the demo's extras: `generate` then `measure` over the given months
+ * (`allowSparse`: also months before every practice has registrations, e.g. a decades-long history).
+ */
+export function buildSmallStore(opts: { patients: number; from: string; to?: string; dir?: string; allowSparse?: boolean }): { dir: string; db: string } {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'gpnet-web-'));
   const db = join(dir, 'store.duckdb');
   const g = gpnet('generate', '--db', db, '--patients', String(opts.patients), '--seed', '1');
   if (g.status !== 0) throw new Error(`gpnet generate failed: ${g.stderr}`);
-  const m = gpnet('measure', '--db', db, '--from', opts.from, ...(opts.to ? ['--to', opts.to] : []));
+  const m = gpnet('measure', '--db', db, '--from', opts.from, ...(opts.to ? ['--to', opts.to] : []), ...(opts.allowSparse ? ['--allow-sparse'] : []));
   if (m.status !== 0) throw new Error(`gpnet measure failed: ${m.stderr}`);
   return { dir, db };
 }

@@ -19,7 +19,7 @@ let engine: DuckDBEngine;
 let server: RunningServer;
 
 beforeAll(async () => {
-  ({ dir } = buildSmallStore({ patients: 5000, from: '1945-01' }));
+  ({ dir } = buildSmallStore({ patients: 5000, from: '1945-01', allowSparse: true }));
   engine = await DuckDBEngine.open(`${dir}/store.duckdb`);
   server = await startServer(engine, { port: 0, host: '127.0.0.1', access: 'open', pdf: false });
 }, 300_000);
