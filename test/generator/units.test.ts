@@ -140,10 +140,10 @@ describe('benchmark series', () => {
   it('gives every modelled indicator a monthly series for both benchmarks, consistent and deterministic', () => {
     const rows = benchmarkRows(1);
     const months = historyMonthEnds();
-    expect(months).toHaveLength(108);
-    expect(months[0]).toBe('2005-01-31');
-    expect(months[107]).toBe('2013-12-31');
-    expect(rows).toHaveLength(Object.keys(BENCHMARK_MODELS).length * 2 * 108);
+    expect(months).toHaveLength(120);
+    expect(months[0]).toBe('2004-01-31');
+    expect(months[119]).toBe('2013-12-31');
+    expect(rows).toHaveLength(Object.keys(BENCHMARK_MODELS).length * 2 * 120);
     expect(benchmarkRows(1)).toEqual(rows);
     expect(benchmarkRows(2)).not.toEqual(rows);
     for (const r of rows) {

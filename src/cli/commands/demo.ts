@@ -5,6 +5,7 @@ import { loadStudy } from '../../programmes/study.js';
 import { startServer } from '../../server/start.js';
 import { formatSummary, summariseStudy } from '../../programmes/summary.js';
 import { generateSynthetic } from '../../sources/synthetic/generate.js';
+import { HISTORY_FIRST_MONTH, HISTORY_LAST_MONTH } from '../../sources/synthetic/params.js';
 import { scalar } from '../../store/engine.js';
 import { IncompleteBatchError, assertNoIncompleteBatches } from '../../store/integrity.js';
 import { openStore } from '../../store/open.js';
@@ -66,12 +67,12 @@ export function register(program: Command): void {
         }
         const results = Number(await scalar(store, 'SELECT count(*) FROM indicator_result'));
         if (results === 0) {
-          process.stdout.write('Measuring every indicator at every month end, 2005–2013 …\n');
+          process.stdout.write(`Measuring every indicator at every month end, ${HISTORY_FIRST_MONTH} to ${HISTORY_LAST_MONTH} …\n`);
           const m = await measure(store, {
             indicators,
             codelists,
-            from: '2005-01',
-            to: '2013-12',
+            from: HISTORY_FIRST_MONTH,
+            to: HISTORY_LAST_MONTH,
             onProgress: (e) => {
               if (e.phase === 'prepare') progress.start('indicators', e.total);
               else if (e.phase === 'indicator') progress.tick();

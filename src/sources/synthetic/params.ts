@@ -7,11 +7,17 @@
  * study figures by measuring them (test/generator/programme-effects.test.ts).
  */
 
-/** First day of the monthly history, and the first day after it (the extract date is the day before). */
-export const HISTORY_START = '2005-01-01';
+/**
+ * First day of the monthly history, and the first day after it (the extract date is the day before).
+ * The studies' earliest window (CVD: CHD BP and cholesterol, MI mortality) starts in 2004.
+ */
+export const HISTORY_START = '2004-01-01';
 export const HISTORY_END = '2014-01-01';
+/** The first and last months measured by `gpnet demo` (YYYY-MM): the whole history. */
+export const HISTORY_FIRST_MONTH = HISTORY_START.slice(0, 7);
+export const HISTORY_LAST_MONTH = new Date(Date.parse(`${HISTORY_END}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 7);
 /** Routine care (reviews, tests, issues) is generated from here, so the first months' 15-month windows are full. */
-export const CARE_START = '2003-07-01';
+export const CARE_START = '2002-07-01';
 
 export const POPULATION = {
   /** Share of all generated patients already registered on HISTORY_START (the rest join later). */
@@ -40,9 +46,9 @@ export const POPULATION = {
   mortalityMultiplier: { copd: 1.0, chd: 0.6, stroke: 0.8, dm: 0.4 },
   /**
    * Share of all generated patients registered on a mid-period day (1 January 2010; the list grows
-   * from about 0.52 N in 2005 to 0.60 N in 2013): organisation.list_size_reference is scaled by it.
+   * from about 0.52 N in 2004 to 0.58 N in 2013): organisation.list_size_reference is scaled by it.
    */
-  listFraction: 0.57,
+  listFraction: 0.55,
   /** IMD decile distribution (1 = most deprived), Tower Hamlets-like. */
   imdDeciles: [0.42, 0.3, 0.14, 0.07, 0.04, 0.015, 0.01, 0.005, 0.0, 0.0],
 } as const;
@@ -268,7 +274,7 @@ export const CONSULTATIONS = {
   continuityChangeDays: 1095,
   /** Share of GP posts whose holder changes during the history (staff turnover). */
   gpTurnover: 0.35,
-  /** Telephone share rises linearly from 2005 to 2013; home visits for the oldest. */
+  /** Telephone share rises linearly from 2004 to 2013; home visits for the oldest. */
   telephoneShare: { from: 0.08, to: 0.22 },
   homeVisitOver85: 0.12,
   onlineFrom2011: 0.01,
