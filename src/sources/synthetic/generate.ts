@@ -168,7 +168,7 @@ export async function generateSynthetic(
   }
 }
 
-const WORKING_TABLES = ['g_practice_base', 'g_practice', 'g_cell', 'g_pick_practice', 'g_pick_cell', 'g_base', 'g_cond', 'g_life', 'g_reg', 'g_person', 'g_nhs', 'g_dm_slot', 'g_copd_slot', 'g_cvd_slot', 'g_statin', 'g_flu', 'g_clin'];
+const WORKING_TABLES = ['g_practice_base', 'g_practice', 'g_cell', 'g_pick_practice', 'g_pick_cell', 'g_base', 'g_cond', 'g_life', 'g_reg', 'g_person', 'g_nhs', 'g_dm_slot', 'g_copd_slot', 'g_cvd_slot', 'g_adm', 'g_statin', 'g_flu', 'g_clin'];
 
 /** Undoes a failed run: every row stamped with its batch, its organisations and its benchmark series. */
 async function removeBatch(engine: Engine, batchId: number, orgCodes: readonly string[]): Promise<void> {

@@ -12,6 +12,12 @@
  * The studies' earliest window (CVD: CHD BP and cholesterol, MI mortality) starts in 2004.
  */
 export const HISTORY_START = '2004-01-01';
+/**
+ * The population is sampled (alive and registered) on this day, a year before HISTORY_START, so
+ * that joiners, leavers and deaths — and so every 12-month window that counts them, such as MI
+ * deaths — are real from the first measured month.
+ */
+export const POPULATION_START = '2003-01-01';
 export const HISTORY_END = '2014-01-01';
 /** The first and last months measured by `gpnet demo` (YYYY-MM): the whole history. */
 export const HISTORY_FIRST_MONTH = HISTORY_START.slice(0, 7);
@@ -20,11 +26,11 @@ export const HISTORY_LAST_MONTH = new Date(Date.parse(`${HISTORY_END}T00:00:00Z`
 export const CARE_START = '2002-07-01';
 
 export const POPULATION = {
-  /** Share of all generated patients already registered on HISTORY_START (the rest join later). */
+  /** Share of all generated patients already registered on POPULATION_START (the rest join later). */
   stockShare: 0.52,
   /** Share of later joiners who are newborns registered from birth (the rest move in). */
   newbornShare: 0.2,
-  /** Years registered before HISTORY_START for the stock (exponential mean). */
+  /** Years registered before POPULATION_START for the stock (exponential mean). */
   priorYearsMean: 7,
   /** Annual hazard of leaving the practice (moving away), by age at entry: [max age exclusive, hazard]. */
   leaveHazard: [
@@ -46,9 +52,9 @@ export const POPULATION = {
   mortalityMultiplier: { copd: 1.0, chd: 0.6, stroke: 0.8, dm: 0.4 },
   /**
    * Share of all generated patients registered on a mid-period day (1 January 2010; the list grows
-   * from about 0.52 N in 2004 to 0.58 N in 2013): organisation.list_size_reference is scaled by it.
+   * from about 0.52 N in 2003 to 0.55 N in 2013): organisation.list_size_reference is scaled by it.
    */
-  listFraction: 0.55,
+  listFraction: 0.535,
   /** IMD decile distribution (1 = most deprived), Tower Hamlets-like. */
   imdDeciles: [0.42, 0.3, 0.14, 0.07, 0.04, 0.015, 0.01, 0.005, 0.0, 0.0],
 } as const;
@@ -203,18 +209,51 @@ export const COPD = {
 
 export const CVD = {
   review: { pre: 0.75, post: 0.9 } satisfies Effect,
-  carePlan: { pre: 0.55, post: 0.69 } satisfies Effect,
+  /**
+   * Share of review slots (attended or not) that end with an agreed CVD care plan. Calibrated to
+   * the published values at the published dates (42.7% in the year to March 2011, 61.6% in the
+   * year to March 2012): flat until carePlanFrom, then rising over carePlanRampDays, for every
+   * network alike. At an attended review the plan is recorded with probability share / attendance.
+   */
+  carePlanShare: { pre: 0.42, post: 0.61 } satisfies Effect,
+  carePlanFrom: '2011-04-01',
+  carePlanRampDays: 30,
   /** Statin use among CVD patients; the programme starts statins in non-users. */
   statin: { pre: 0.8, post: 0.88 } satisfies Effect,
-  /** Post-MI review within 3 weeks, and attendance at cardiac rehabilitation, after a new MI. */
-  postMiReview: { pre: 0.5, post: 0.85 } satisfies Effect,
-  cardiacRehab: { pre: 0.31, post: 0.24 } satisfies Effect,
+  /**
+   * After an MI admission: a post-MI review on the discharge day or within 21 days after it (the
+   * rest are reviewed later with probability lateReview, 22–81 days after discharge), and
+   * attendance at cardiac rehabilitation (which fell in the studies).
+   */
+  postMiReview: { pre: 0.69, post: 0.73 } satisfies Effect,
+  lateReview: 0.5,
+  cardiacRehab: { pre: 0.33, post: 0.245 } satisfies Effect,
+  /** Treatment intensification once the programme starts: share of CVD patients, at a day spread over this many days; effect on later readings. */
+  intensifiedShare: 0.4,
+  intensifyOverDays: 540,
+  treated: { systolic: -6, diastolic: -3, cholesterol: -0.35 },
   /** Statin use in diabetes (age ≥ 40), hypertension, and others aged ≥ 60 (primary prevention). */
   statinDm: 0.62,
   statinHyp: 0.3,
   statinOther60: 0.08,
   /** Days between statin issues (28-day repeats). */
   statinIssueDays: 28,
+} as const;
+
+/**
+ * Myocardial infarction: every CHD presentation coded as an MI is an emergency admission (I21.9).
+ * A share of them die 1–29 days after admission (30-day case fatality), in hospital when the death
+ * comes before the planned discharge (then discharged = the death date).
+ */
+export const MI = {
+  /** 30-day case fatality without any programme: falls linearly from POPULATION_START to HISTORY_END. */
+  caseFatality: { start: 0.15, end: 0.115 },
+  /** The CVD programme multiplies case fatality (secondary prevention, faster treatment), ramping over fatalityRampDays from the network's start. */
+  programmeFatality: { pre: 1, post: 0.55 } satisfies Effect,
+  fatalityRampDays: 730,
+  /** Length of stay of survivors: at least stayDaysMin, plus an exponential with this mean. */
+  stayDaysMin: 2,
+  stayDaysMean: 6,
 } as const;
 
 export const FLU = {
