@@ -79,8 +79,13 @@ export const CONDITIONS = {
 } as const satisfies Record<string, ConditionParams>;
 
 export const CONDITION_DETAIL = {
-  /** Share of CHD whose first presentation is a myocardial infarction (coded from mi_cod). */
-  chdMiShare: 0.4,
+  /**
+   * Share of CHD whose first presentation is a myocardial infarction (coded from mi_cod, and an
+   * emergency admission): `before` for onsets up to POPULATION_START, then falling linearly to
+   * `end` at HISTORY_END — MI incidence fell through the 2000s, which keeps new MIs about level
+   * while the population ages.
+   */
+  chdMiShare: { before: 0.45, end: 0.3 },
   /** Share of stroke/TIA that are TIAs. */
   tiaShare: 0.3,
   /** Years from onset to a recorded diagnosis (exponential mean) for DM and hypertension. */
@@ -200,7 +205,7 @@ export const COPD = {
   mrc3Plus: 0.38,
   mrcRecorded: 0.9,
   /** Referral to pulmonary rehabilitation at a review recording MRC ≥ 3. */
-  prReferral: { pre: 0.41, post: 0.7 } satisfies Effect,
+  prReferral: { pre: 0.42, post: 0.715 } satisfies Effect,
   carePlan: { pre: 0.15, post: 0.7 } satisfies Effect,
   smokingRecordedAtReview: 0.9,
   /** Emergency admissions (J44) per diagnosed patient-year. */
@@ -225,9 +230,9 @@ export const CVD = {
    * rest are reviewed later with probability lateReview, 22–81 days after discharge), and
    * attendance at cardiac rehabilitation (which fell in the studies).
    */
-  postMiReview: { pre: 0.69, post: 0.73 } satisfies Effect,
+  postMiReview: { pre: 0.645, post: 0.68 } satisfies Effect,
   lateReview: 0.5,
-  cardiacRehab: { pre: 0.33, post: 0.245 } satisfies Effect,
+  cardiacRehab: { pre: 0.32, post: 0.265 } satisfies Effect,
   /** Treatment intensification once the programme starts: share of CVD patients, at a day spread over this many days; effect on later readings. */
   intensifiedShare: 0.4,
   intensifyOverDays: 540,
@@ -249,8 +254,8 @@ export const MI = {
   /** 30-day case fatality without any programme: falls linearly from POPULATION_START to HISTORY_END. */
   caseFatality: { start: 0.15, end: 0.115 },
   /** The CVD programme multiplies case fatality (secondary prevention, faster treatment), ramping over fatalityRampDays from the network's start. */
-  programmeFatality: { pre: 1, post: 0.55 } satisfies Effect,
-  fatalityRampDays: 730,
+  programmeFatality: { pre: 1, post: 0.5 } satisfies Effect,
+  fatalityRampDays: 365,
   /** Length of stay of survivors: at least stayDaysMin, plus an exponential with this mean. */
   stayDaysMin: 2,
   stayDaysMean: 6,

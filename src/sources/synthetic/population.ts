@@ -118,6 +118,7 @@ export function personSteps(ctx: GenContext): Step[] {
   const fatality = `(${baseFatality} * ${effectSql(MI.programmeFatality, 'c.chd_onset', 'pr.cvd_start', MI.fatalityRampDays)})`;
   const miDeathOffset = `CASE WHEN c.chd_is_mi AND c.chd_onset >= b.ref_date AND c.chd_onset < ${END} AND ${rng.u(TAG.miFatal, 'b.id')} < ${fatality}
       THEN datediff('day', b.ref_date, c.chd_onset) + 1 + floor(pow(${rng.u(TAG.miDeathDay, 'b.id')}, 2) * 29) END`;
+  const miShare = `(${sqlNum(dd.chdMiShare.before)} + ${sqlNum(dd.chdMiShare.end - dd.chdMiShare.before)} * least(greatest(datediff('day', ${START}, chd_onset), 0), ${sqlInt(HISTORY_DAYS)}) / ${sqlNum(HISTORY_DAYS)})`;
   return [
     ...pickTablesSteps(),
     {
@@ -146,15 +147,15 @@ export function personSteps(ctx: GenContext): Step[] {
     {
       what: 'people: latent conditions',
       sql: `CREATE TEMP TABLE g_cond AS
-        SELECT id,
-               ${onsetSql(ctx, CONDITIONS.dm, TAG.dm)} AS dm_onset,
-               ${onsetSql(ctx, CONDITIONS.hyp, TAG.hyp)} AS hyp_onset,
-               ${onsetSql(ctx, CONDITIONS.chd, TAG.chd)} AS chd_onset,
-               ${onsetSql(ctx, CONDITIONS.stroke, TAG.stroke)} AS stroke_onset,
-               ${onsetSql(ctx, CONDITIONS.copd, TAG.copd)} AS copd_onset,
-               ${rng.u(TAG.mi, 'id')} < ${sqlNum(dd.chdMiShare)} AS chd_is_mi,
-               ${rng.u(TAG.tia, 'id')} < ${sqlNum(dd.tiaShare)} AS stroke_is_tia
-        FROM g_base`,
+        SELECT *, coalesce(${rng.u(TAG.mi, 'id')} < ${miShare}, false) AS chd_is_mi FROM (
+          SELECT id,
+                 ${onsetSql(ctx, CONDITIONS.dm, TAG.dm)} AS dm_onset,
+                 ${onsetSql(ctx, CONDITIONS.hyp, TAG.hyp)} AS hyp_onset,
+                 ${onsetSql(ctx, CONDITIONS.chd, TAG.chd)} AS chd_onset,
+                 ${onsetSql(ctx, CONDITIONS.stroke, TAG.stroke)} AS stroke_onset,
+                 ${onsetSql(ctx, CONDITIONS.copd, TAG.copd)} AS copd_onset,
+                 ${rng.u(TAG.tia, 'id')} < ${sqlNum(dd.tiaShare)} AS stroke_is_tia
+          FROM g_base)`,
     },
     {
       what: 'people: registrations, turnover and deaths',
