@@ -93,7 +93,11 @@ export function yLabel(ind: IndicatorRecord): string {
 export function trendSection(data: DashboardData, ind: IndicatorRecord, orgCode: string, periodEnd: string, tableId: string, csvHref: string, headingLevel: 'h2' | 'h3' = 'h3'): { html: Raw; table: Table } {
   const s = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7) });
   const style = (kind: string, code: string, name: string): TrendLine['style'] =>
-    kind === 'benchmark' ? (/lon/i.test(code + name) ? 'london' : 'england') : (kind as TrendLine['style']);
+    kind === 'benchmark'
+      ? /pct/i.test(code + name)
+        ? /pct.?b\b|pct b/i.test(`${code} ${name}`) ? 'neighbourB' : 'neighbourA'
+        : /lon/i.test(code + name) ? 'london' : 'england'
+      : (kind as TrendLine['style']);
   const lines: TrendLine[] = s.lines.map((l) => ({ label: l.name, style: style(l.kind, l.code, l.name), points: l.points.map((p) => ({ date: toDate(p.period_end), value: p.value })) }));
   const title = `${ind.definition.title}: trend to ${monthLabel(periodEnd)}`;
   const kind = ind.definition.kind;

@@ -77,7 +77,7 @@ export const BENCHMARK_MODELS: Record<string, BenchmarkModel> = {
   'cvd-flu': { kind: 'proportion', group: 'chronic', eligible: CVD, england: line(85, 84), london: line(80, 79), pct: line(82, 81), noise: 0.4 },
   'cvd-statin': { kind: 'proportion', group: 'chronic', eligible: CVD, england: line(77, 86), london: line(75, 84), pct: line(80, 88), noise: 0.3 },
   'cvd-care-plan': { kind: 'proportion', group: 'chronic', eligible: CVD, england: line(19, 35), london: line(17, 32), pct: [[S, 30], [M(2011, 3), 34], [M(2012, 3), 40], [E, 43]], noise: 0.45 },
-  'chd-bp-150-90': { kind: 'proportion', group: 'chronic', eligible: CHD, england: line(86, 90), london: line(84, 89), pct: [[S, 80], [M(2008, 1), 81], [M(2010, 4), 83], [E, 84]], noise: 0.3 },
+  'chd-bp-150-90': { kind: 'proportion', group: 'chronic', eligible: CHD, england: line(86, 90), london: line(84, 89), pct: [[S, 70], [M(2008, 1), 71], [M(2010, 4), 73], [E, 75]], noise: 0.3 },
   'chd-bp-140-90': { kind: 'proportion', group: 'chronic', eligible: CHD, england: line(62, 72), london: line(60, 70), pct: [[S, 56], [M(2008, 1), 58], [M(2010, 4), 61], [E, 63]], noise: 0.4 },
   'chd-chol-5': { kind: 'proportion', group: 'chronic', eligible: CHD, england: line(70, 80), london: line(68, 78), pct: [[S, 62], [M(2008, 1), 64], [M(2010, 4), 67], [E, 70]], noise: 0.4 },
   'chd-chol-4': { kind: 'proportion', group: 'chronic', eligible: CHD, england: line(40, 48), london: line(38, 46), pct: [[S, 34], [M(2008, 1), 35], [M(2010, 4), 37], [E, 40]], noise: 0.4 },

@@ -3,8 +3,10 @@
  * them). Probabilities are per person or per opportunity; programme effects are the change in a
  * patient-level behaviour (being invited, attending, the clinician recording, treatment) between
  * before a network's programme start and after its effect has ramped up. Nothing here is an
- * indicator value: indicator values emerge from these behaviours and were checked against the
- * study figures by measuring them (test/generator/programme-effects.test.ts).
+ * indicator value: indicator values emerge from these behaviours. The behaviours were tuned until the
+ * default scenario (300,000 patients, seed 1) reproduces Table 1 of the review as published, at the
+ * published dates (test/acceptance/table1.test.ts, docs/GENERATOR.md): the demo is calibrated to
+ * those values, so it demonstrates the pipeline and is no evidence of the effects.
  */
 
 /**
