@@ -96,7 +96,7 @@ export const CONDITION_DETAIL = {
   /** COPD: annual hazard of being diagnosed in usual care after onset (many stay undiagnosed for years). */
   copdDiagnosisHazard: 0.15,
   /** COPD case finding after the programme starts: share of undiagnosed patients found, and mean years to find them. */
-  copdCaseFindShare: 0.2,
+  copdCaseFindShare: 0.15,
   copdCaseFindYearsMean: 0.9,
   /** Share of registers later ended by a resolved code (hypertension, diabetes, COPD). */
   resolvedShare: { hyp: 0.03, dm: 0.01, copd: 0.01 },
