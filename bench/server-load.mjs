@@ -6,7 +6,7 @@
 //                              [--pg-pool 10] [--db] [--mix all|api]
 //
 // 1. Builds (or reuses, from bench/out/, which keeps it for the next run) a demo store in DuckDB:
-//    gpnet generate + gpnet measure (every indicator, every month end 2005–2013).
+//    gpnet generate + gpnet measure (every indicator, every month end 2004–2013).
 // 2. PostgreSQL (the default): starts its own throwaway cluster (initdb into a temp folder, a free
 //    loopback port; as root, initdb and postgres run as the `postgres` system user) and copies the
 //    store into it with `gpnet copy`. With --db, serves a copy of the DuckDB file instead.
@@ -86,7 +86,7 @@ if (!existsSync(cached)) {
   const building = `${cached}.building`;
   for (const f of [building, `${building}.wal`]) rmSync(f, { force: true });
   gpnet('generate', '--patients', String(patients), '--seed', String(opts.seed), '--db', building);
-  gpnet('measure', '--db', building, '--from', '2005-01', '--to', '2013-12', '--allow-sparse'); // the demo's fixed window, whatever the size
+  gpnet('measure', '--db', building, '--from', '2004-01', '--to', '2013-12', '--allow-sparse'); // the demo's fixed window, whatever the size
   spawnSync('mv', [building, cached]);
 } else {
   log(`reusing ${cached}`);

@@ -44,7 +44,7 @@ describe('synthetic generator: determinism', () => {
     expect(await num(db, 'SELECT count(DISTINCT batch_id) FROM clinical_event')).toBe(1);
     expect(await num(db, 'SELECT max(batch_id) FROM consultation')).toBe(s.batchId);
     expect(await num(db, 'SELECT count(*) FROM import_batch')).toBe(2);
-    expect(await num(db, 'SELECT count(*) FROM organisation')).toBe(47);
+    expect(await num(db, 'SELECT count(*) FROM organisation')).toBe(49);
   });
 
   it('leaves nothing behind when a step fails part-way', async () => {

@@ -175,6 +175,69 @@ export const TABLE1 = {
 
 export type Table1Id = keyof typeof TABLE1;
 
+/** The latest systolic and diastolic in 15 months both within (≤ unless strict) the thresholds. */
+const bpWithin = (r: string, sys: number, dia: number, strict: boolean): string => `
+  SELECT s.id FROM (${latestValue('sysbp_cod', r, 15)}) s JOIN (${latestValue('diabp_cod', r, 15)}) dd ON dd.id = s.id
+  WHERE s.value ${strict ? '<' : '<='} ${sys} AND dd.value ${strict ? '<' : '<='} ${dia}`;
+const cholWithin = (r: string, max: number): string => `SELECT id FROM (${latestValue('chol2_cod', r, 15)}) WHERE value <= ${max}`;
+const chdPop = (r: string): string => `SELECT p.* FROM (${population(r)}) p WHERE p.id IN (${onRegister('chd_cod', null, r)})`;
+const strokePop = (r: string): string => `SELECT p.* FROM (${population(r)}) p WHERE p.id IN (${onRegister('strk_cod', null, r)} UNION ${onRegister('tia_cod', null, r)})`;
+const chdExclusions = (r: string): string => `${firstEventIn('chd_cod', r, 9)} UNION SELECT id FROM (${population(r)}) WHERE NOT ${registeredFor(9, r)}`;
+const strokeExclusions = (r: string): string => {
+  const newOrAbsent = (slug: string): string => `SELECT id FROM (${population(r)}) WHERE id IN (${firstEventIn(slug, r, 9)}) OR id NOT IN (SELECT id FROM (${ev(slug, r)}))`;
+  return `(${newOrAbsent('strk_cod')}) INTERSECT (${newOrAbsent('tia_cod')}) UNION SELECT id FROM (${population(r)}) WHERE NOT ${registeredFor(9, r)}`;
+};
+/** Emergency admissions for MI (ICD-10 I21 or I22). */
+const miAdmissions = `SELECT patient_id AS id, admitted, discharged FROM admission WHERE method = 'emergency' AND (icd10 LIKE 'I21%' OR icd10 LIKE 'I22%')`;
+
+/**
+ * Plain-SQL mirrors of the indicators issue 13 adds or changes (their YAML is written on another
+ * branch, so these follow the semantics the issue fixes, not a definition file):
+ * - mi-review-3-weeks: registered patients with an emergency I21/I22 admission discharged in the 12
+ *   months to R; numerator: a post-MI review on the discharge day or within 21 days after;
+ *   excluded: the latest such discharge in the last 21 days, unless already reviewed.
+ * - mi-mortality-under-75: deaths in the 12 months to R, aged under 75 at death, 0–30 days after
+ *   the admitted date of an emergency I21/I22 admission, of patients registered on the day of
+ *   death; denominator: registered patients under 75 at R; value per 100,000.
+ * - cvd-flu: the CVD register (CHD, stroke, TIA) with a flu vaccination in 12 months (registered 3 months).
+ * - BP and cholesterol thresholds: as the chd-/stroke-/dm- indicators of the library, other thresholds.
+ */
+export const ISSUE13 = {
+  'mi-review-3-weeks': (db: Engine, r: string) =>
+    proportion(
+      db,
+      proportionSql(
+        `SELECT * FROM (${population(r)}) WHERE id IN (SELECT id FROM (${miAdmissions}) WHERE discharged <= ${d(r)} AND discharged >= ${from(r, 12)})`,
+        `SELECT a.id FROM (${miAdmissions}) a JOIN (${ev('gpnet_post_mi_review', r)}) v ON v.id = a.id
+         WHERE a.discharged <= ${d(r)} AND a.discharged >= ${from(r, 12)} AND v.date >= a.discharged AND v.date <= a.discharged + 21`,
+        `SELECT id FROM (${miAdmissions}) WHERE discharged <= ${d(r)} GROUP BY id HAVING max(discharged) > ${d(r)} - 21`,
+      ),
+    ),
+  'mi-mortality-under-75': async (db: Engine, r: string): Promise<Figure> => {
+    const rows = await db.all<{ n: number; den: number }>(`
+      SELECT
+        (SELECT count(DISTINCT p.id) FROM patient p
+           JOIN (${miAdmissions}) a ON a.id = p.id AND p.death_date >= a.admitted AND p.death_date <= a.admitted + 30
+           JOIN registration reg ON reg.patient_id = p.id AND reg.start_date <= p.death_date AND (reg.end_date IS NULL OR reg.end_date >= p.death_date)
+         WHERE p.death_date <= ${d(r)} AND p.death_date >= ${from(r, 12)}
+           AND floor((12 * (year(p.death_date) - year(p.birth_date)) + month(p.death_date) - month(p.birth_date)) / 12) < 75) AS n,
+        (SELECT count(*) FROM (${population(r)}) WHERE ${ageYears(r)} < 75) AS den`);
+    const n = Number(rows[0]?.n ?? 0);
+    const den = Number(rows[0]?.den ?? 0);
+    return { numerator: n, denominator: den, value: den > 0 ? (100_000 * n) / den : NaN };
+  },
+  'cvd-flu': (db: Engine, r: string) => proportion(db, proportionSql(cvdPop(r), fluIn(r), `SELECT id FROM (${population(r)}) WHERE NOT ${registeredFor(3, r)}`)),
+  'chd-bp-150-90': (db: Engine, r: string) => proportion(db, proportionSql(chdPop(r), bpWithin(r, 150, 90, false), chdExclusions(r))),
+  'chd-bp-140-90': (db: Engine, r: string) => proportion(db, proportionSql(chdPop(r), bpWithin(r, 140, 90, true), chdExclusions(r))),
+  'chd-chol-4': (db: Engine, r: string) => proportion(db, proportionSql(chdPop(r), cholWithin(r, 4), chdExclusions(r))),
+  'chd-chol-5': (db: Engine, r: string) => proportion(db, proportionSql(chdPop(r), cholWithin(r, 5), chdExclusions(r))),
+  'stroke-chol-4': (db: Engine, r: string) => proportion(db, proportionSql(strokePop(r), cholWithin(r, 4), strokeExclusions(r))),
+  'dm-chol-4': (db: Engine, r: string) => proportion(db, proportionSql(dmPop(r), cholWithin(r, 4), dmExclusions(r, 9, 9))),
+  'dm-bp-140-80': (db: Engine, r: string) => proportion(db, proportionSql(dmPop(r), bpWithin(r, 140, 80, false), dmExclusions(r, 9, 9))),
+} as const;
+
+export type Issue13Id = keyof typeof ISSUE13;
+
 function fluIn(r: string): string {
   return `${hasEventIn('flu_cod', r, 12)} UNION SELECT m.patient_id FROM medication_issue m JOIN codelist_code c ON c.slug = 'fludrug_cod' AND c.code = m.dmd_code
     WHERE m.date <= ${d(r)} AND m.date >= ${from(r, 12)}`;

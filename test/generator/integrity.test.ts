@@ -29,7 +29,7 @@ describe('synthetic generator: organisations', () => {
   it('makes one collaboration, 8 networks of 4–5 practices (36), and two benchmarks', async () => {
     const kinds = await db.all<{ kind: string; n: number }>('SELECT kind, count(*) AS n FROM organisation GROUP BY kind ORDER BY kind');
     expect(kinds).toEqual([
-      { kind: 'benchmark', n: 2 },
+      { kind: 'benchmark', n: 4 },
       { kind: 'collaboration', n: 1 },
       { kind: 'network', n: 8 },
       { kind: 'practice', n: 36 },
@@ -40,7 +40,9 @@ describe('synthetic generator: organisations', () => {
     expect(await num(db, `SELECT count(*) FROM organisation WHERE kind = 'network' AND parent <> 'SYNC'`)).toBe(0);
     expect(await num(db, `SELECT count(*) FROM organisation p LEFT JOIN organisation n ON n.code = p.parent AND n.kind = 'network' WHERE p.kind = 'practice' AND n.code IS NULL`)).toBe(0);
     const bench = await db.all<{ code: string }>(`SELECT code FROM organisation WHERE kind = 'benchmark' ORDER BY code`);
-    expect(bench.map((b) => b.code)).toEqual(['SYNB-ENG', 'SYNB-LON']);
+    expect(bench.map((b) => b.code)).toEqual(['SYNB-ENG', 'SYNB-LON', 'SYNB-PCTA', 'SYNB-PCTB']);
+    expect(await num(db, "SELECT count(*) FROM organisation WHERE code = 'SYNB-PCTA' AND name = 'Neighbouring PCT A (synthetic)' AND kind = 'benchmark'")).toBe(1);
+    expect(await num(db, "SELECT count(*) FROM organisation WHERE code = 'SYNB-PCTB' AND name = 'Neighbouring PCT B (synthetic)' AND kind = 'benchmark'")).toBe(1);
   });
 
   it('uses synthetic codes that cannot be mistaken for real ODS codes, and marks every organisation synthetic', async () => {
@@ -49,7 +51,7 @@ describe('synthetic generator: organisations', () => {
       expect(o.code.startsWith('SYN'), o.code).toBe(true);
       expect(looksLikeRealOdsCode(o.code), o.code).toBe(false);
       expect(o.synthetic, o.code).toBe(true);
-      expect(o.name, o.code).toMatch(/^Synthetic |synthetic benchmark/);
+      expect(o.name, o.code).toMatch(/^Synthetic |\(synthetic( benchmark)?\)$/);
     }
     expect(looksLikeRealOdsCode('F84012')).toBe(true);
     expect(looksLikeRealOdsCode('U50771')).toBe(true);
@@ -106,15 +108,15 @@ describe('synthetic generator: referential integrity', () => {
       ),
     ).toBe(0);
     // Turnover: people join and leave, some move between practices, babies are registered from birth.
-    expect(await num(db, 'SELECT count(*) FROM registration WHERE start_date >= DATE \'2005-01-01\'')).toBeGreaterThan(N / 4);
+    expect(await num(db, 'SELECT count(*) FROM registration WHERE start_date >= DATE \'2004-01-01\'')).toBeGreaterThan(N / 4);
     expect(await num(db, 'SELECT count(*) FROM registration WHERE end_date IS NOT NULL')).toBeGreaterThan(N / 4);
-    expect(await num(db, 'SELECT count(*) FROM registration r JOIN patient p ON p.id = r.patient_id WHERE r.start_date = p.birth_date AND p.birth_date >= DATE \'2005-01-01\'')).toBeGreaterThan(N / 50);
+    expect(await num(db, 'SELECT count(*) FROM registration r JOIN patient p ON p.id = r.patient_id WHERE r.start_date = p.birth_date AND p.birth_date >= DATE \'2004-01-01\'')).toBeGreaterThan(N / 50);
     const transfers = await num(
       db,
       `SELECT count(*) FROM registration a JOIN registration b ON a.patient_id = b.patient_id AND b.start_date >= a.end_date AND a.practice <> b.practice`,
     );
     expect(transfers).toBeGreaterThan(N / 50);
-    expect(await num(db, `SELECT count(*) FROM registration WHERE start_date < DATE '2005-01-01'`)).toBeGreaterThan(N / 3);
+    expect(await num(db, `SELECT count(*) FROM registration WHERE start_date < DATE '2004-01-01'`)).toBeGreaterThan(N / 3);
   });
 
   it('keeps deaths after birth and closes registrations at death', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/store/duckdb/duckdb-engine.js';
-import { BENCHMARK_MODELS, benchmarkRows, historyMonthEnds } from '../../src/sources/synthetic/benchmarks.js';
+import { BENCHMARK_AREAS, BENCHMARK_MODELS, benchmarkRows, historyMonthEnds } from '../../src/sources/synthetic/benchmarks.js';
 import { CodePicker, CODE_PICKS } from '../../src/sources/synthetic/codes.js';
 import { isTestRangeNhsNumber, isValidNhsNumber, nhsCheckDigit, nhsNumberTableSql } from '../../src/sources/synthetic/nhs-number.js';
 import { buildPractices, looksLikeRealOdsCode } from '../../src/sources/synthetic/organisations.js';
@@ -137,13 +137,14 @@ describe('code picks', () => {
 });
 
 describe('benchmark series', () => {
-  it('gives every modelled indicator a monthly series for both benchmarks, consistent and deterministic', () => {
+  it('gives every modelled indicator a monthly series for the four benchmarks, consistent and deterministic', () => {
     const rows = benchmarkRows(1);
     const months = historyMonthEnds();
-    expect(months).toHaveLength(108);
-    expect(months[0]).toBe('2005-01-31');
-    expect(months[107]).toBe('2013-12-31');
-    expect(rows).toHaveLength(Object.keys(BENCHMARK_MODELS).length * 2 * 108);
+    expect(months).toHaveLength(120);
+    expect(months[0]).toBe('2004-01-31');
+    expect(months[119]).toBe('2013-12-31');
+    expect([...BENCHMARK_AREAS].sort()).toEqual(['SYNB-ENG', 'SYNB-LON', 'SYNB-PCTA', 'SYNB-PCTB']);
+    expect(rows).toHaveLength(Object.keys(BENCHMARK_MODELS).length * 4 * 120);
     expect(benchmarkRows(1)).toEqual(rows);
     expect(benchmarkRows(2)).not.toEqual(rows);
     for (const r of rows) {
@@ -151,11 +152,66 @@ describe('benchmark series', () => {
       const kind = BENCHMARK_MODELS[r.indicator_id]?.kind;
       if (kind === 'proportion') expect(r.value).toBeCloseTo((100 * r.numerator) / r.denominator, 9);
       if (kind === 'count') expect(r.value).toBe(r.numerator);
+      if (kind === 'rate') expect(r.value).toBeCloseTo((r.numerator * (BENCHMARK_MODELS[r.indicator_id]?.per ?? NaN)) / r.denominator, 9);
     }
     const eng = (id: string, month: string): number => rows.find((r) => r.benchmark === 'SYNB-ENG' && r.indicator_id === id && r.period_end === month)?.value ?? NaN;
     expect(eng('mmr1-by-2', '2009-09-30')).toBeGreaterThan(83);
     expect(eng('mmr1-by-2', '2009-09-30')).toBeLessThan(87);
     expect(eng('mmr1-by-2', '2011-03-31')).toBeGreaterThan(86);
     expect(eng('mmr1-by-2', '2011-03-31')).toBeLessThan(90);
+  });
+});
+
+describe('benchmark series: the neighbouring PCTs and the study indicators', () => {
+  const rows = benchmarkRows(1);
+  const series = (area: string, id: string): { period_end: string; value: number; denominator: number; numerator: number }[] =>
+    rows.filter((r) => r.benchmark === area && r.indicator_id === id);
+  const yearMean = (area: string, id: string, year: number): number => {
+    const s = series(area, id).filter((r) => r.period_end.startsWith(String(year)));
+    return s.reduce((a, r) => a + r.value, 0) / s.length;
+  };
+
+  it('covers every indicator the study evaluates, for London, England and both PCTs', () => {
+    const study = ['mmr1-by-2', 'dm-care-plan', 'dm-retinal-screening', 'dm-bp-chol', 'dm-hba1c-mean', 'copd-register', 'copd-review', 'copd-pr-referral', 'copd-smoking', 'copd-flu', 'dm-flu', 'cvd-statin', 'cvd-care-plan', 'cardiac-rehab',
+      'mi-mortality-under-75', 'chd-bp-150-90', 'chd-chol-4', 'stroke-chol-4', 'dm-chol-4', 'dm-bp-140-80', 'cvd-flu', 'copd-emergency-admissions', 'mi-review-3-weeks',
+      'hyp-bp-140-90', 'stroke-bp-140-90', 'chd-bp-140-90', 'chd-chol-5', 'stroke-chol-5', 'dm-chol-5'];
+    for (const id of study) for (const area of BENCHMARK_AREAS) expect(series(area, id), `${area} ${id}`).toHaveLength(120);
+    expect(BENCHMARK_MODELS['mi-mortality-under-75']).toMatchObject({ kind: 'rate', per: 100_000 });
+    expect(BENCHMARK_MODELS['copd-emergency-admissions']).toMatchObject({ kind: 'rate', per: 1000 });
+  });
+
+  it('gives each PCT about 250,000–300,000 registered patients', () => {
+    for (const area of ['SYNB-PCTA', 'SYNB-PCTB']) {
+      for (const r of series(area, 'copd-register')) {
+        expect(r.denominator, area).toBeGreaterThan(240_000);
+        expect(r.denominator, area).toBeLessThan(300_000);
+      }
+    }
+  });
+
+  it('lets MI mortality under 75 fall about a quarter in England 2004–2010, and holds it as deaths per 100,000', () => {
+    const fall = 1 - yearMean('SYNB-ENG', 'mi-mortality-under-75', 2010) / yearMean('SYNB-ENG', 'mi-mortality-under-75', 2004);
+    expect(fall).toBeGreaterThan(0.15);
+    expect(fall).toBeLessThan(0.35);
+    for (const r of series('SYNB-PCTA', 'mi-mortality-under-75')) expect(Number.isInteger(r.numerator)).toBe(true);
+  });
+
+  it('moves the PCTs less than the collaboration around the programme dates, without a step', () => {
+    // Published collaboration changes (Table 1): DM care plans 10 → 88, COPD reviews 53 → 86.5, MMR1 80 → 94.
+    const change = (area: string, id: string, from: string, to: string): number => {
+      const s = series(area, id);
+      const at = (m: string): number => s.find((r) => r.period_end.startsWith(m))?.value ?? NaN;
+      return at(to) - at(from);
+    };
+    for (const area of ['SYNB-PCTA', 'SYNB-PCTB']) {
+      expect(change(area, 'dm-care-plan', '2009-03', '2012-03')).toBeLessThan((88 - 10) / 2);
+      expect(change(area, 'copd-review', '2010-03', '2012-03')).toBeLessThan((86.5 - 53) / 2);
+      expect(change(area, 'mmr1-by-2', '2009-09', '2011-03')).toBeLessThan((94 - 80) / 2);
+      // No step: no month moves more than a few points (the noise) for the programme KPIs.
+      for (const id of ['dm-care-plan', 'copd-review', 'mmr1-by-2', 'cvd-care-plan']) {
+        const s = series(area, id);
+        for (let i = 1; i < s.length; i++) expect(Math.abs((s[i]?.value ?? 0) - (s[i - 1]?.value ?? 0)), `${area} ${id} ${s[i]?.period_end}`).toBeLessThan(6);
+      }
+    }
   });
 });

@@ -58,7 +58,7 @@ describe('JSON API', () => {
     expect(t.tree[0]!.kind).toBe('collaboration');
     expect(t.tree[0]!.children.length).toBe(8);
     expect(t.tree[0]!.children.every((n) => n.kind === 'network' && n.children.length > 0)).toBe(true);
-    expect(t.benchmarks).toHaveLength(2);
+    expect(t.benchmarks).toHaveLength(4); // two neighbouring PCTs, rest of London, England
     const cat = (await get('/api/indicators')).body as { id: string; plain: { population: string }; codelists: { slug: string; version: string }[] }[];
     const stored = await engine.all('SELECT id, codelist_versions FROM indicator_definition ORDER BY id');
     expect(cat.map((c) => c.id)).toEqual(stored.map((r) => r.id));
@@ -114,9 +114,9 @@ describe('JSON API', () => {
     expect(Number((await engine.all('SELECT count(*) AS n FROM organisation'))[0]!.n)).toBeGreaterThan(0);
   });
 
-  it('series holds the organisation, its parents and both benchmarks', async () => {
+  it('series holds the organisation, its parents and the four benchmarks', async () => {
     const s = (await get('/api/series?indicator=dm-care-plan&org=SYNP01&to=2012-12')).body as { lines: { code: string; kind: string; points: { period_end: string; value: number }[] }[] };
-    expect(s.lines.map((l) => l.kind)).toEqual(['practice', 'network', 'collaboration', 'benchmark', 'benchmark']);
+    expect(s.lines.map((l) => l.kind)).toEqual(['practice', 'network', 'collaboration', 'benchmark', 'benchmark', 'benchmark', 'benchmark']);
     const bench = await engine.all("SELECT value FROM benchmark_series WHERE benchmark = $1 AND indicator_id = 'dm-care-plan' AND period_end <= '2012-12-31' ORDER BY period_end", [s.lines[3]!.code]);
     expect(s.lines[3]!.points.map((p) => p.value)).toEqual(bench.map((b) => b.value));
     expect(s.lines[0]!.points.at(-1)!.period_end).toBe('2012-12-31');

@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .description('generate a synthetic collaboration (36 practices in 8 networks, with London and England benchmarks) into a store')
     .option('--db <file>', 'the DuckDB store file (created if missing)')
     .option('--pg <url>', 'a PostgreSQL store instead: postgres://user@host:port/database (the database must exist)')
-    .option('--patients <n>', 'patients to generate, all told (registered at any time 2005–2013)', '300000')
+    .option('--patients <n>', 'patients to generate, all told (registered at any time 2004–2013)', '300000')
     .option('--seed <s>', 'random seed (the same seed and size give the same store)', '1')
     .option('--force', 'replace the patients (and results) already in the store')
     .action(async (opts: StoreOptions & { patients: string; seed: string; force?: boolean }) => {

@@ -14,6 +14,9 @@ export const SERIES_STYLE: Record<string, { color: string; dash: string }> = {
   collaboration: { color: '#007f3b', dash: '6,3' },
   london: { color: '#7c2855', dash: '2,2' },
   england: { color: '#425563', dash: '8,3,2,3' },
+  /** The neighbouring PCTs (SYNB-PCTA, SYNB-PCTB). */
+  neighbourA: { color: '#003087', dash: '1,3' },
+  neighbourB: { color: '#006747', dash: '10,2,2,2' },
   target: { color: '#d5281b', dash: '4,4' },
 };
 

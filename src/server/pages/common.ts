@@ -114,7 +114,11 @@ export function trendSection(
   const inWindow = (p: { period_end: string }): boolean => p.period_end >= window.from && p.period_end <= window.to;
   const s = { ...whole, lines: whole.lines.map((l) => ({ ...l, points: l.points.filter(inWindow) })) };
   const style = (kind: string, code: string, name: string): TrendLine['style'] =>
-    kind === 'benchmark' ? (/lon/i.test(code + name) ? 'london' : 'england') : (kind as TrendLine['style']);
+    kind === 'benchmark'
+      ? /pct/i.test(code + name)
+        ? /pct.?b\b|pct b/i.test(`${code} ${name}`) ? 'neighbourB' : 'neighbourA'
+        : /lon/i.test(code + name) ? 'london' : 'england'
+      : (kind as TrendLine['style']);
   const lines: TrendLine[] = s.lines.map((l) => ({ label: l.name, style: style(l.kind, l.code, l.name), points: l.points.map((p) => ({ date: toDate(p.period_end), value: p.value })) }));
   const title = `${ind.definition.title}: trend, ${monthLabel(window.from)} to ${monthLabel(window.to)}${period === 'quarter' ? ', values at quarter ends' : period === 'year' ? ', values at QOF year ends (31 March)' : ''}`;
   const kind = ind.definition.kind;

@@ -1,14 +1,16 @@
 import { diastolicSql, effectSql, type GenContext, type Step, sqlDate, sqlInt, sqlNum, systolicSql } from './context.js';
 import { ATTRIBUTE_PRACTICE_JOIN } from './diagnoses.js';
-import { CARE_START, CVD, PROGRAMMES } from './params.js';
+import { CARE_START, CVD, MI, PROGRAMMES } from './params.js';
 import { TAG } from './random.js';
 import { reviewSlotsSelect } from './review-slots.js';
 
 /**
  * Cardiovascular disease (CHD, stroke, TIA) care: annual reviews with BP, cholesterol and care
- * plans; statins (issued every 28 days) for CVD, and for some patients with diabetes or
- * hypertension; after a new MI, a post-MI review and cardiac rehabilitation; hospital
- * admissions for MI and stroke.
+ * plans; treatment intensification once the programme starts (lower later readings); statins
+ * (issued every 28 days) for CVD, and for some patients with diabetes or hypertension; hospital
+ * admissions for MI and stroke (an MI patient who dies within 30 days — population.ts — is
+ * discharged on the day of death when that comes first); after an MI admission, a post-MI review
+ * dated from the discharge, and cardiac rehabilitation.
  */
 export function cvdSteps(ctx: GenContext): Step[] {
   const { rng, codes } = ctx;
@@ -17,7 +19,13 @@ export function cvdSteps(ctx: GenContext): Step[] {
   const item = (k: number): string => rng.u(TAG.cvdValue, 'id', 'j', String(k));
   const n = (k: string): string => rng.normal(TAG.cvdValue, 'id', k);
   const nj = (k: string): string => rng.normal(TAG.cvdValue, 'id', 'j', k);
-  const cp = effectSql(CVD.carePlan, 'd', 'prog_start', ramp, 'q');
+  // The care plan share of review slots is calendar-driven (see params.ts); at an attended review
+  // the plan is recorded with probability share / attendance, so the share does not follow attendance.
+  const cpShare = effectSql(CVD.carePlanShare, 'd', sqlDate(CVD.carePlanFrom), CVD.carePlanRampDays, 'q');
+  const cp = `least(1.0, ${cpShare} / ${effectSql(CVD.review, 'd', 'prog_start', ramp, 'q')})`;
+  // Treatment intensification: a share of CVD patients, each from a day spread over intensifyOverDays after the later of programme start and diagnosis.
+  const treated = `(${rng.u(TAG.cvdTreat, 'id')} < ${sqlNum(CVD.intensifiedShare)} AND d >= greatest(prog_start, cvd_diag) + floor(${rng.u(TAG.cvdTreatDelay, 'id')} * ${sqlInt(CVD.intensifyOverDays)})::INTEGER)::INTEGER`;
+  const T = CVD.treated;
   // Statins: who takes one and from when (the earliest of the reasons that apply).
   const st = CVD.statin;
   const startFor = (cond: string, from: string, prob: number, tag: number, meanDays: number): string =>
@@ -40,7 +48,7 @@ export function cvdSteps(ctx: GenContext): Step[] {
         startCol: 'cvd_start',
         qCol: 'q_cvd',
         rampDays: ramp,
-        personCols: 'p.dm_diag',
+        personCols: 'p.dm_diag, p.cvd_diag',
       })}`,
     },
     {
@@ -48,13 +56,13 @@ export function cvdSteps(ctx: GenContext): Step[] {
       sql: `INSERT INTO clinical_event (patient_id, practice, date, code, value, unit, batch_id)
         SELECT id, practice, d, ${codes.sql('gpnet_cvd_care_plan', '0')}, NULL, NULL, ${batch} FROM g_cvd_slot WHERE ${rng.u(TAG.cvdCarePlan, 'id', 'j')} < ${cp}
         UNION ALL
-        SELECT id, practice, d, ${codes.sql('sysbp_cod', item(3))}, ${systolicSql(`134 + 13 * ${n('1')} + 9 * ${nj('11')}`)}, 'mmHg', ${batch}
+        SELECT id, practice, d, ${codes.sql('sysbp_cod', item(3))}, ${systolicSql(`134 + 13 * ${n('1')} + 9 * ${nj('11')} + ${sqlNum(T.systolic)} * ${treated}`)}, 'mmHg', ${batch}
         FROM g_cvd_slot WHERE (dm_diag IS NULL OR dm_diag > d) AND ${item(1)} < 0.92
         UNION ALL
-        SELECT id, practice, d, ${codes.sql('diabp_cod', item(3))}, ${diastolicSql(`78 + 8 * (0.6 * ${n('1')} + 0.8 * ${n('2')}) + 5 * ${nj('12')}`)}, 'mmHg', ${batch}
+        SELECT id, practice, d, ${codes.sql('diabp_cod', item(3))}, ${diastolicSql(`78 + 8 * (0.6 * ${n('1')} + 0.8 * ${n('2')}) + 5 * ${nj('12')} + ${sqlNum(T.diastolic)} * ${treated}`)}, 'mmHg', ${batch}
         FROM g_cvd_slot WHERE (dm_diag IS NULL OR dm_diag > d) AND ${item(1)} < 0.92
         UNION ALL
-        SELECT id, practice, d, ${codes.sql('chol2_cod', item(4))}, greatest(2.0, round(4.3 + 0.8 * ${n('3')} + 0.3 * ${nj('13')}, 1)), 'mmol/L', ${batch}
+        SELECT id, practice, d, ${codes.sql('chol2_cod', item(4))}, greatest(2.0, round(4.3 + 0.8 * ${n('3')} + 0.3 * ${nj('13')} + ${sqlNum(T.cholesterol)} * ${treated}, 1)), 'mmol/L', ${batch}
         FROM g_cvd_slot WHERE (dm_diag IS NULL OR dm_diag > d) AND ${item(2)} < 0.85`,
     },
     {
@@ -93,34 +101,44 @@ export function cvdSteps(ctx: GenContext): Step[] {
         ) WHERE d >= lo AND d < rend`,
     },
     {
-      what: 'after a new MI: review and cardiac rehabilitation',
-      sql: `INSERT INTO clinical_event (patient_id, practice, date, code, value, unit, batch_id)
-        WITH mi AS (
-          SELECT p.id, p.chd_diag AS mi_date, pr.cvd_start, pr.q_cvd
-          FROM g_person p JOIN g_reg g ON g.id = p.id AND p.chd_diag >= g.rstart AND p.chd_diag < g.rend
-          JOIN g_practice pr ON pr.pidx = g.pidx
-          WHERE p.chd_is_mi AND p.chd_diag >= ${sqlDate(CARE_START)}
-        ), ev AS (
-          SELECT id, mi_date + 5 + floor(${rng.u(TAG.miReview, 'id', '1')} * 16)::INTEGER AS d, ${codes.sql('gpnet_post_mi_review', '0')} AS code
-          FROM mi WHERE ${rng.u(TAG.miReview, 'id', '2')} < ${effectSql(CVD.postMiReview, 'mi_date', 'cvd_start', ramp, 'q_cvd')}
-          UNION ALL
-          SELECT id, mi_date + 28 + floor(${rng.u(TAG.cardiacRehab, 'id', '1')} * 60)::INTEGER, ${codes.sql('gpnet_cardiac_rehab_attended', '0')}
-          FROM mi WHERE ${rng.u(TAG.cardiacRehab, 'id', '2')} < ${effectSql(CVD.cardiacRehab, 'mi_date', 'cvd_start', ramp, 'q_cvd')}
-        )
-        SELECT ev.id, ar.practice, ev.d, ev.code, NULL, NULL, ${batch} FROM ev ${ATTRIBUTE_PRACTICE_JOIN}`,
-    },
-    {
-      what: 'MI and stroke admissions',
-      sql: `INSERT INTO admission (patient_id, admitted, discharged, method, icd10, batch_id)
+      what: 'MI and stroke admissions (working table)',
+      sql: `CREATE TEMP TABLE g_adm AS
         WITH ev AS (
           SELECT id, chd_diag AS d, 'I21.9' AS icd10 FROM g_person WHERE chd_is_mi AND chd_diag IS NOT NULL
           UNION ALL
           SELECT id, stroke_diag, 'I63.9' FROM g_person WHERE NOT stroke_is_tia AND stroke_diag IS NOT NULL
         )
-        SELECT ev.id, ev.d, least(ev.d + 2 + floor(${rng.exp(TAG.cvdValue + 600, 6, 'ev.id', 'ev.icd10')})::INTEGER, ap.death_date), 'emergency', ev.icd10, ${batch}
+        SELECT ev.id, ev.d AS admitted,
+               least(ev.d + ${sqlInt(MI.stayDaysMin)} + floor(${rng.exp(TAG.cvdValue + 600, MI.stayDaysMean, 'ev.id', 'ev.icd10')})::INTEGER, ap.death_date) AS discharged,
+               ev.icd10, pr.cvd_start, pr.q_cvd
         FROM ev JOIN g_person ap ON ap.id = ev.id
         JOIN g_reg ar ON ar.id = ev.id AND ev.d >= ar.rstart AND ev.d < ar.rend
+        JOIN g_practice pr ON pr.pidx = ar.pidx
         WHERE ev.d >= ${sqlDate(CARE_START)}`,
+    },
+    {
+      what: 'MI and stroke admissions',
+      sql: `INSERT INTO admission (patient_id, admitted, discharged, method, icd10, batch_id)
+        SELECT id, admitted, discharged, 'emergency', icd10, ${batch} FROM g_adm`,
+    },
+    {
+      what: 'after an MI admission: review and cardiac rehabilitation',
+      sql: `INSERT INTO clinical_event (patient_id, practice, date, code, value, unit, batch_id)
+        WITH mi AS (
+          SELECT id, admitted AS mi_date, discharged, cvd_start, q_cvd,
+                 ${rng.u(TAG.miReview, 'id', '2')} < ${effectSql(CVD.postMiReview, 'discharged', 'cvd_start', ramp, 'q_cvd')} AS reviewed_in_time
+          FROM g_adm WHERE icd10 LIKE 'I21%'
+        ), ev AS (
+          SELECT id, discharged + floor(${rng.u(TAG.miReview, 'id', '1')} * 21)::INTEGER AS d, ${codes.sql('gpnet_post_mi_review', '0')} AS code
+          FROM mi WHERE reviewed_in_time
+          UNION ALL
+          SELECT id, discharged + 22 + floor(${rng.u(TAG.miLateReview, 'id', '1')} * 60)::INTEGER, ${codes.sql('gpnet_post_mi_review', '0')}
+          FROM mi WHERE NOT reviewed_in_time AND ${rng.u(TAG.miLateReview, 'id', '2')} < ${sqlNum(CVD.lateReview)}
+          UNION ALL
+          SELECT id, mi_date + 28 + floor(${rng.u(TAG.cardiacRehab, 'id', '1')} * 60)::INTEGER, ${codes.sql('gpnet_cardiac_rehab_attended', '0')}
+          FROM mi WHERE ${rng.u(TAG.cardiacRehab, 'id', '2')} < ${effectSql(CVD.cardiacRehab, 'mi_date', 'cvd_start', ramp, 'q_cvd')}
+        )
+        SELECT ev.id, ar.practice, ev.d, ev.code, NULL, NULL, ${batch} FROM ev ${ATTRIBUTE_PRACTICE_JOIN}`,
     },
   ];
 }

@@ -11,7 +11,7 @@ import { cvdSteps } from './cvd.js';
 import { diabetesSteps } from './diabetes.js';
 import { diagnosisSteps } from './diagnoses.js';
 import { opportunisticSteps } from './opportunistic.js';
-import { BENCHMARK_ENGLAND, BENCHMARK_LONDON, buildOrganisations, buildPractices } from './organisations.js';
+import { BENCHMARKS, buildOrganisations, buildPractices } from './organisations.js';
 import * as PARAMS from './params.js';
 import { personSteps, storePopulationSteps, writeLookupTables } from './population.js';
 import { Rng } from './random.js';
@@ -168,11 +168,11 @@ export async function generateSynthetic(
   }
 }
 
-const WORKING_TABLES = ['g_practice_base', 'g_practice', 'g_cell', 'g_pick_practice', 'g_pick_cell', 'g_base', 'g_cond', 'g_life', 'g_reg', 'g_person', 'g_nhs', 'g_dm_slot', 'g_copd_slot', 'g_cvd_slot', 'g_statin', 'g_flu', 'g_clin'];
+const WORKING_TABLES = ['g_practice_base', 'g_practice', 'g_cell', 'g_pick_practice', 'g_pick_cell', 'g_base', 'g_cond', 'g_life', 'g_reg', 'g_person', 'g_nhs', 'g_dm_slot', 'g_copd_slot', 'g_cvd_slot', 'g_adm', 'g_statin', 'g_flu', 'g_clin'];
 
 /** Undoes a failed run: every row stamped with its batch, its organisations and its benchmark series. */
 async function removeBatch(engine: Engine, batchId: number, orgCodes: readonly string[]): Promise<void> {
   for (const t of STORE_TABLES) await engine.run(`DELETE FROM ${t} WHERE batch_id = $1`, [batchId]);
-  await engine.run(`DELETE FROM benchmark_series WHERE benchmark IN ($1, $2)`, [BENCHMARK_LONDON, BENCHMARK_ENGLAND]);
+  for (const b of BENCHMARKS) await engine.run('DELETE FROM benchmark_series WHERE benchmark = $1', [b.code]);
   for (const code of orgCodes) await engine.run('DELETE FROM organisation WHERE code = $1 AND synthetic', [code]);
 }

@@ -3,7 +3,8 @@ import { REFERENCE_PRACTICES, REFERENCE_TOTAL_2021, type AgeSexProfile, BOROUGH_
 
 /**
  * The synthetic collaboration: one collaboration (SYNC), 8 networks (SYNN1–SYNN8) of 4–5
- * practices (SYNP01–SYNP36), and two benchmark areas (SYNB-LON, SYNB-ENG). Codes start with
+ * practices (SYNP01–SYNP36), and four benchmark areas: two neighbouring PCTs (SYNB-PCTA,
+ * SYNB-PCTB), the rest of London (SYNB-LON) and England (SYNB-ENG). Codes start with
  * "SYN" and so can never be mistaken for real ODS codes (a practice is a letter and 5 digits,
  * a PCN U + 5 digits, an ICB Q + 2 characters). Practice sizes and age/sex structure come from
  * the 36 real Tower Hamlets practices of January 2021 (reference-population.ts), scaled.
@@ -12,6 +13,16 @@ import { REFERENCE_PRACTICES, REFERENCE_TOTAL_2021, type AgeSexProfile, BOROUGH_
 export const COLLABORATION_CODE = 'SYNC';
 export const BENCHMARK_LONDON = 'SYNB-LON';
 export const BENCHMARK_ENGLAND = 'SYNB-ENG';
+/** Two neighbouring PCTs: deprivation, guidelines and templates like the collaboration's, but no networks. */
+export const BENCHMARK_PCT_A = 'SYNB-PCTA';
+export const BENCHMARK_PCT_B = 'SYNB-PCTB';
+/** Every benchmark area, nearest first, with its display name. */
+export const BENCHMARKS: readonly { code: string; name: string }[] = [
+  { code: BENCHMARK_PCT_A, name: 'Neighbouring PCT A (synthetic)' },
+  { code: BENCHMARK_PCT_B, name: 'Neighbouring PCT B (synthetic)' },
+  { code: BENCHMARK_LONDON, name: 'Rest of London (synthetic benchmark)' },
+  { code: BENCHMARK_ENGLAND, name: 'England (synthetic benchmark)' },
+];
 export const NETWORK_COUNT = 8;
 /** Networks 1–4 take 5 practices, 5–8 take 4: 36 in all. */
 const NETWORK_CAPACITY = [5, 5, 5, 5, 4, 4, 4, 4] as const;
@@ -101,8 +112,7 @@ export function buildOrganisations(practices: readonly SyntheticPractice[]): Syn
     orgs.push({ code: networkCode(n), name: `Synthetic Network ${n + 1}`, kind: 'network', parent: COLLABORATION_CODE, list_size_reference: size });
   }
   for (const p of practices) orgs.push({ code: p.code, name: p.name, kind: 'practice', parent: p.networkCode, list_size_reference: p.listSizeReference });
-  orgs.push({ code: BENCHMARK_LONDON, name: 'Rest of London (synthetic benchmark)', kind: 'benchmark', parent: null, list_size_reference: null });
-  orgs.push({ code: BENCHMARK_ENGLAND, name: 'England (synthetic benchmark)', kind: 'benchmark', parent: null, list_size_reference: null });
+  for (const b of BENCHMARKS) orgs.push({ code: b.code, name: b.name, kind: 'benchmark', parent: null, list_size_reference: null });
   return orgs;
 }
 

@@ -3,22 +3,36 @@
  * them). Probabilities are per person or per opportunity; programme effects are the change in a
  * patient-level behaviour (being invited, attending, the clinician recording, treatment) between
  * before a network's programme start and after its effect has ramped up. Nothing here is an
- * indicator value: indicator values emerge from these behaviours and were checked against the
- * study figures by measuring them (test/generator/programme-effects.test.ts).
+ * indicator value: indicator values emerge from these behaviours. The behaviours were tuned until the
+ * default scenario (300,000 patients, seed 1) reproduces Table 1 of the review as published, at the
+ * published dates (test/acceptance/table1.test.ts, docs/GENERATOR.md): the demo is calibrated to
+ * those values, so it demonstrates the pipeline and is no evidence of the effects.
  */
 
-/** First day of the monthly history, and the first day after it (the extract date is the day before). */
-export const HISTORY_START = '2005-01-01';
+/**
+ * First day of the monthly history, and the first day after it (the extract date is the day before).
+ * The studies' earliest window (CVD: CHD BP and cholesterol, MI mortality) starts in 2004.
+ */
+export const HISTORY_START = '2004-01-01';
+/**
+ * The population is sampled (alive and registered) on this day, a year before HISTORY_START, so
+ * that joiners, leavers and deaths — and so every 12-month window that counts them, such as MI
+ * deaths — are real from the first measured month.
+ */
+export const POPULATION_START = '2003-01-01';
 export const HISTORY_END = '2014-01-01';
+/** The first and last months measured by `gpnet demo` (YYYY-MM): the whole history. */
+export const HISTORY_FIRST_MONTH = HISTORY_START.slice(0, 7);
+export const HISTORY_LAST_MONTH = new Date(Date.parse(`${HISTORY_END}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 7);
 /** Routine care (reviews, tests, issues) is generated from here, so the first months' 15-month windows are full. */
-export const CARE_START = '2003-07-01';
+export const CARE_START = '2002-07-01';
 
 export const POPULATION = {
-  /** Share of all generated patients already registered on HISTORY_START (the rest join later). */
+  /** Share of all generated patients already registered on POPULATION_START (the rest join later). */
   stockShare: 0.52,
   /** Share of later joiners who are newborns registered from birth (the rest move in). */
   newbornShare: 0.2,
-  /** Years registered before HISTORY_START for the stock (exponential mean). */
+  /** Years registered before POPULATION_START for the stock (exponential mean). */
   priorYearsMean: 7,
   /** Annual hazard of leaving the practice (moving away), by age at entry: [max age exclusive, hazard]. */
   leaveHazard: [
@@ -40,9 +54,9 @@ export const POPULATION = {
   mortalityMultiplier: { copd: 1.0, chd: 0.6, stroke: 0.8, dm: 0.4 },
   /**
    * Share of all generated patients registered on a mid-period day (1 January 2010; the list grows
-   * from about 0.52 N in 2005 to 0.60 N in 2013): organisation.list_size_reference is scaled by it.
+   * from about 0.52 N in 2003 to 0.55 N in 2013): organisation.list_size_reference is scaled by it.
    */
-  listFraction: 0.57,
+  listFraction: 0.535,
   /** IMD decile distribution (1 = most deprived), Tower Hamlets-like. */
   imdDeciles: [0.42, 0.3, 0.14, 0.07, 0.04, 0.015, 0.01, 0.005, 0.0, 0.0],
 } as const;
@@ -67,8 +81,13 @@ export const CONDITIONS = {
 } as const satisfies Record<string, ConditionParams>;
 
 export const CONDITION_DETAIL = {
-  /** Share of CHD whose first presentation is a myocardial infarction (coded from mi_cod). */
-  chdMiShare: 0.4,
+  /**
+   * Share of CHD whose first presentation is a myocardial infarction (coded from mi_cod, and an
+   * emergency admission): `before` for onsets up to POPULATION_START, then falling linearly to
+   * `end` at HISTORY_END — MI incidence fell through the 2000s, which keeps new MIs about level
+   * while the population ages.
+   */
+  chdMiShare: { before: 0.45, end: 0.3 },
   /** Share of stroke/TIA that are TIAs. */
   tiaShare: 0.3,
   /** Years from onset to a recorded diagnosis (exponential mean) for DM and hypertension. */
@@ -77,7 +96,7 @@ export const CONDITION_DETAIL = {
   /** COPD: annual hazard of being diagnosed in usual care after onset (many stay undiagnosed for years). */
   copdDiagnosisHazard: 0.15,
   /** COPD case finding after the programme starts: share of undiagnosed patients found, and mean years to find them. */
-  copdCaseFindShare: 0.2,
+  copdCaseFindShare: 0.15,
   copdCaseFindYearsMean: 0.9,
   /** Share of registers later ended by a resolved code (hypertension, diabetes, COPD). */
   resolvedShare: { hyp: 0.03, dm: 0.01, copd: 0.01 },
@@ -188,7 +207,7 @@ export const COPD = {
   mrc3Plus: 0.38,
   mrcRecorded: 0.9,
   /** Referral to pulmonary rehabilitation at a review recording MRC ≥ 3. */
-  prReferral: { pre: 0.41, post: 0.7 } satisfies Effect,
+  prReferral: { pre: 0.42, post: 0.715 } satisfies Effect,
   carePlan: { pre: 0.15, post: 0.7 } satisfies Effect,
   smokingRecordedAtReview: 0.9,
   /** Emergency admissions (J44) per diagnosed patient-year. */
@@ -197,18 +216,51 @@ export const COPD = {
 
 export const CVD = {
   review: { pre: 0.75, post: 0.9 } satisfies Effect,
-  carePlan: { pre: 0.55, post: 0.69 } satisfies Effect,
+  /**
+   * Share of review slots (attended or not) that end with an agreed CVD care plan. Calibrated to
+   * the published values at the published dates (42.7% in the year to March 2011, 61.6% in the
+   * year to March 2012): flat until carePlanFrom, then rising over carePlanRampDays, for every
+   * network alike. At an attended review the plan is recorded with probability share / attendance.
+   */
+  carePlanShare: { pre: 0.42, post: 0.61 } satisfies Effect,
+  carePlanFrom: '2011-04-01',
+  carePlanRampDays: 30,
   /** Statin use among CVD patients; the programme starts statins in non-users. */
   statin: { pre: 0.8, post: 0.88 } satisfies Effect,
-  /** Post-MI review within 3 weeks, and attendance at cardiac rehabilitation, after a new MI. */
-  postMiReview: { pre: 0.5, post: 0.85 } satisfies Effect,
-  cardiacRehab: { pre: 0.31, post: 0.24 } satisfies Effect,
+  /**
+   * After an MI admission: a post-MI review on the discharge day or within 21 days after it (the
+   * rest are reviewed later with probability lateReview, 22–81 days after discharge), and
+   * attendance at cardiac rehabilitation (which fell in the studies).
+   */
+  postMiReview: { pre: 0.645, post: 0.68 } satisfies Effect,
+  lateReview: 0.5,
+  cardiacRehab: { pre: 0.32, post: 0.265 } satisfies Effect,
+  /** Treatment intensification once the programme starts: share of CVD patients, at a day spread over this many days; effect on later readings. */
+  intensifiedShare: 0.4,
+  intensifyOverDays: 540,
+  treated: { systolic: -6, diastolic: -3, cholesterol: -0.35 },
   /** Statin use in diabetes (age ≥ 40), hypertension, and others aged ≥ 60 (primary prevention). */
   statinDm: 0.62,
   statinHyp: 0.3,
   statinOther60: 0.08,
   /** Days between statin issues (28-day repeats). */
   statinIssueDays: 28,
+} as const;
+
+/**
+ * Myocardial infarction: every CHD presentation coded as an MI is an emergency admission (I21.9).
+ * A share of them die 1–29 days after admission (30-day case fatality), in hospital when the death
+ * comes before the planned discharge (then discharged = the death date).
+ */
+export const MI = {
+  /** 30-day case fatality without any programme: falls linearly from POPULATION_START to HISTORY_END. */
+  caseFatality: { start: 0.15, end: 0.115 },
+  /** The CVD programme multiplies case fatality (secondary prevention, faster treatment), ramping over fatalityRampDays from the network's start. */
+  programmeFatality: { pre: 1, post: 0.5 } satisfies Effect,
+  fatalityRampDays: 365,
+  /** Length of stay of survivors: at least stayDaysMin, plus an exponential with this mean. */
+  stayDaysMin: 2,
+  stayDaysMean: 6,
 } as const;
 
 export const FLU = {
@@ -268,7 +320,7 @@ export const CONSULTATIONS = {
   continuityChangeDays: 1095,
   /** Share of GP posts whose holder changes during the history (staff turnover). */
   gpTurnover: 0.35,
-  /** Telephone share rises linearly from 2005 to 2013; home visits for the oldest. */
+  /** Telephone share rises linearly from 2004 to 2013; home visits for the oldest. */
   telephoneShare: { from: 0.08, to: 0.22 },
   homeVisitOver85: 0.12,
   onlineFrom2011: 0.01,

@@ -1,7 +1,7 @@
 import { AGE_BANDS } from './reference-population.js';
-import { type GenContext, type Step, sqlDate, sqlInt, sqlNum } from './context.js';
+import { effectSql, type GenContext, type Step, sqlDate, sqlInt, sqlNum } from './context.js';
 import { nhsNumberTableSql } from './nhs-number.js';
-import { CONDITION_DETAIL, CONDITIONS, type ConditionParams, HISTORY_END, HISTORY_START, POPULATION, PRACTICE_VARIATION_SD } from './params.js';
+import { CONDITION_DETAIL, CONDITIONS, type ConditionParams, HISTORY_END, MI, POPULATION_START, POPULATION, PRACTICE_VARIATION_SD } from './params.js';
 import { programmeStart } from './programmes.js';
 import { TAG } from './random.js';
 
@@ -12,9 +12,9 @@ import { TAG } from './random.js';
  * filled from them.
  */
 
-const START = sqlDate(HISTORY_START);
+const START = sqlDate(POPULATION_START);
 const END = sqlDate(HISTORY_END);
-const HISTORY_DAYS = Math.round((Date.parse(HISTORY_END) - Date.parse(HISTORY_START)) / 86_400_000);
+const HISTORY_DAYS = Math.round((Date.parse(HISTORY_END) - Date.parse(POPULATION_START)) / 86_400_000);
 
 /** Lookup tables written from JS: practices (with their programme start dates) and age/sex cells. */
 export async function writeLookupTables(ctx: GenContext): Promise<void> {
@@ -112,6 +112,13 @@ export function personSteps(ctx: GenContext): Step[] {
   const gompertzDays = (ageExpr: string, multExpr: string, tag: number): string =>
     `least(ln(1.0 + ${sqlNum(b)} * (-ln(1.0 - ${rng.u(tag, 'id')})) / (${multExpr} * ${sqlNum(a)} * exp(${sqlNum(b)} * ${ageExpr}))) / ${sqlNum(b)} * 365.25, 100000.0)`;
   const dd = CONDITION_DETAIL;
+  // A fatal MI: 30-day case fatality at the MI date (falling over the history, and further once the
+  // patient's first practice's network runs the CVD programme); death 1–29 days after admission, early deaths likelier.
+  const baseFatality = `(${sqlNum(MI.caseFatality.start)} + ${sqlNum(MI.caseFatality.end - MI.caseFatality.start)} * datediff('day', ${START}, c.chd_onset) / ${sqlNum(HISTORY_DAYS)})`;
+  const fatality = `(${baseFatality} * ${effectSql(MI.programmeFatality, 'c.chd_onset', 'pr.cvd_start', MI.fatalityRampDays)})`;
+  const miDeathOffset = `CASE WHEN c.chd_is_mi AND c.chd_onset >= b.ref_date AND c.chd_onset < ${END} AND ${rng.u(TAG.miFatal, 'b.id')} < ${fatality}
+      THEN datediff('day', b.ref_date, c.chd_onset) + 1 + floor(pow(${rng.u(TAG.miDeathDay, 'b.id')}, 2) * 29) END`;
+  const miShare = `(${sqlNum(dd.chdMiShare.before)} + ${sqlNum(dd.chdMiShare.end - dd.chdMiShare.before)} * least(greatest(datediff('day', ${START}, chd_onset), 0), ${sqlInt(HISTORY_DAYS)}) / ${sqlNum(HISTORY_DAYS)})`;
   return [
     ...pickTablesSteps(),
     {
@@ -140,15 +147,15 @@ export function personSteps(ctx: GenContext): Step[] {
     {
       what: 'people: latent conditions',
       sql: `CREATE TEMP TABLE g_cond AS
-        SELECT id,
-               ${onsetSql(ctx, CONDITIONS.dm, TAG.dm)} AS dm_onset,
-               ${onsetSql(ctx, CONDITIONS.hyp, TAG.hyp)} AS hyp_onset,
-               ${onsetSql(ctx, CONDITIONS.chd, TAG.chd)} AS chd_onset,
-               ${onsetSql(ctx, CONDITIONS.stroke, TAG.stroke)} AS stroke_onset,
-               ${onsetSql(ctx, CONDITIONS.copd, TAG.copd)} AS copd_onset,
-               ${rng.u(TAG.mi, 'id')} < ${sqlNum(dd.chdMiShare)} AS chd_is_mi,
-               ${rng.u(TAG.tia, 'id')} < ${sqlNum(dd.tiaShare)} AS stroke_is_tia
-        FROM g_base`,
+        SELECT *, coalesce(${rng.u(TAG.mi, 'id')} < ${miShare}, false) AS chd_is_mi FROM (
+          SELECT id,
+                 ${onsetSql(ctx, CONDITIONS.dm, TAG.dm)} AS dm_onset,
+                 ${onsetSql(ctx, CONDITIONS.hyp, TAG.hyp)} AS hyp_onset,
+                 ${onsetSql(ctx, CONDITIONS.chd, TAG.chd)} AS chd_onset,
+                 ${onsetSql(ctx, CONDITIONS.stroke, TAG.stroke)} AS stroke_onset,
+                 ${onsetSql(ctx, CONDITIONS.copd, TAG.copd)} AS copd_onset,
+                 ${rng.u(TAG.tia, 'id')} < ${sqlNum(dd.tiaShare)} AS stroke_is_tia
+          FROM g_base)`,
     },
     {
       what: 'people: registrations, turnover and deaths',
@@ -157,14 +164,15 @@ export function personSteps(ctx: GenContext): Step[] {
           SELECT b.id, b.pidx, b.is_stock, b.newborn, b.ref_date, b.sex, b.age_ref, b.birth_date,
                  c.copd_onset, c.chd_onset, c.stroke_onset, c.dm_onset,
                  1.0 + ${sqlNum(mm.copd)} * coalesce(c.copd_onset <= b.ref_date, false)::INTEGER + ${sqlNum(mm.chd)} * coalesce(c.chd_onset <= b.ref_date, false)::INTEGER
-                     + ${sqlNum(mm.stroke)} * coalesce(c.stroke_onset <= b.ref_date, false)::INTEGER + ${sqlNum(mm.dm)} * coalesce(c.dm_onset <= b.ref_date, false)::INTEGER AS mort_mult
-          FROM g_base b JOIN g_cond c USING (id)
+                     + ${sqlNum(mm.stroke)} * coalesce(c.stroke_onset <= b.ref_date, false)::INTEGER + ${sqlNum(mm.dm)} * coalesce(c.dm_onset <= b.ref_date, false)::INTEGER AS mort_mult,
+                 ${miDeathOffset} AS mi_death_days
+          FROM g_base b JOIN g_cond c USING (id) JOIN g_practice pr ON pr.pidx = b.pidx
         ), b AS (
           SELECT *,
                  CASE WHEN is_stock THEN greatest(birth_date, ${START} - 1 - floor(${rng.exp(TAG.priorYears, POPULATION.priorYearsMean * 365.25, 'id')})::INTEGER)
                       ELSE ref_date END AS start1,
                  ${rng.exp(TAG.leave, `365.25 / ${leaveHazardSql('age_ref')}`, 'id')} AS leave_days,
-                 ${gompertzDays('age_ref', 'mort_mult', TAG.death)} AS death_days
+                 least(${gompertzDays('age_ref', 'mort_mult', TAG.death)}, coalesce(mi_death_days, 100000.0)) AS death_days
           FROM a
         ), c AS (
           SELECT *,

@@ -167,4 +167,9 @@ export const TAG = {
   smokingCheck: 120,
   opportunistic: 121,
   benchmark: 130,
+  miFatal: 140,
+  miDeathDay: 141,
+  cvdTreat: 142,
+  cvdTreatDelay: 143,
+  miLateReview: 144,
 } as const;
