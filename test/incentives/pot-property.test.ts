@@ -9,6 +9,7 @@ import { splitYearPot } from '../../src/programmes/incentives/pots.js';
 import { ratio } from '../../src/programmes/incentives/ratio.js';
 import type { Scheme } from '../../src/programmes/incentives/scheme.js';
 import { paymentDates } from '../../src/programmes/incentives/calculate.js';
+import { mulberry32 } from '../../src/util/seeded-random.js';
 
 /**
  * Property: for every scheme (the four shipped ones and randomly written ones), every year it
@@ -18,16 +19,6 @@ import { paymentDates } from '../../src/programmes/incentives/calculate.js';
  * A small seeded generator (mulberry32), so a failure names the seed and case that reproduce it.
  */
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));

@@ -1,5 +1,6 @@
 import { BENCHMARK_ENGLAND, BENCHMARK_LONDON, BENCHMARK_PCT_A, BENCHMARK_PCT_B } from './organisations.js';
 import { HISTORY_END, HISTORY_START } from './params.js';
+import { mulberry32 } from '../../util/seeded-random.js';
 
 /**
  * Comparator series for two neighbouring PCTs, "rest of London" and "England", in the style of
@@ -130,17 +131,6 @@ export function historyMonthEnds(): string[] {
   return out;
 }
 
-/** A small deterministic generator (mulberry32) of uniform numbers, for the benchmark noise. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function interpolate(knots: Knots, t: number): number {
   const pts = knots.map(([d, v]) => [Date.parse(`${d}T00:00:00Z`), v] as const);
