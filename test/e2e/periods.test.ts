@@ -8,7 +8,7 @@ import { parseCsv } from '../../src/util/csv.js';
 /**
  * `gpnet measure`'s default window and sparse refusal, and `--period` on measure and export
  * results, driven through the built CLI on a 20,000-patient store (data to 2013-12-31; the
- * smallest practice, SYNP05, has its first patient in May 1997).
+ * smallest practice, SYNP05, has its first patient in May 1995 with the history from 2004).
  */
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'gpnet-periods-'));
@@ -59,8 +59,8 @@ describe('gpnet measure: the window', () => {
     const r = gpnet('measure', '--db', db, '--indicator', 'dm-register', '--from', '1990-01', '--to', '1990-12');
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      'gpnet: --from 1990-01 is before 1997-05, the first month in which every practice has registrations: 1 practice has none in 1990-01: ' +
-        'SYNP05 (registrations from 1997-05). Start at 1997-05 or later, or add --allow-sparse to measure the sparse months anyway.\n',
+      'gpnet: --from 1990-01 is before 1995-05, the first month in which every practice has registrations: 1 practice has none in 1990-01: ' +
+        'SYNP05 (registrations from 1995-05). Start at 1995-05 or later, or add --allow-sparse to measure the sparse months anyway.\n',
     );
     expect(exported().length).toBe(before);
     const ok = gpnet('measure', '--db', db, '--indicator', 'dm-register', '--from', '1990-01', '--to', '1990-12', '--allow-sparse');

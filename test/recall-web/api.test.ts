@@ -59,7 +59,7 @@ const post = (client: Client, path: string, body: unknown, csrf: string | null =
   client.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...(csrf === null ? {} : { 'x-csrf-token': csrf }) }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
-  f = await makeFixture(3000);
+  f = await makeFixture(5000); // enough patients for a worklist of 4 or more at the first practice (history from 2004)
   app = createApp(f.data, { auth: { mode: 'sign-in' }, renderPdf: async () => new Uint8Array() });
   await addUser(f.engine, { username: 'prac2', role: 'practice', org: f.codes.sibling, password: PASSWORD });
   let n = 0;

@@ -30,7 +30,7 @@ let page: Page;
 const requests: string[] = [];
 
 beforeAll(async () => {
-  const s = buildDemoStore(3000);
+  const s = buildDemoStore(5000); // enough patients for a worklist of 4 or more at the first practice (history from 2004)
   dir = s.dir;
   engine = await DuckDBEngine.open(s.db);
   await addUser(engine, { username: 'prac1', role: 'practice', org: PRACTICE, password: PASSWORD });

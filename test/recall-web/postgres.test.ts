@@ -36,7 +36,7 @@ async function clientsFor(engine: Engine, key: 'pg' | 'duck'): Promise<void> {
 }
 
 beforeAll(async () => {
-  const s = buildDemoStore(2000);
+  const s = buildDemoStore(3000); // enough patients for a worklist of 2 or more (history from 2004)
   dir = s.dir;
   duck = await DuckDBEngine.open(s.db);
   server = await startPgServer();

@@ -27,7 +27,7 @@ export interface StoreIndicator {
 const DefinitionJson = z.looseObject({ kind: z.string(), title: z.string().optional() });
 
 /** Indicator value units: 100 for a percentage, 1000 for per-1,000 rates and counts (per 1,000 list), 100,000 for death rates. */
-function ratePerFor(kind: string | null): number {
+export function ratePerFor(kind: string | null): number {
   if (kind === 'deaths_per_100000') return 100_000;
   return kind === 'rate_per_1000' || kind === 'count' ? 1000 : 100;
 }

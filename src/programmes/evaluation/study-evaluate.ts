@@ -18,7 +18,7 @@ import { evaluateSeries, type EvaluationOptions } from './evaluate.js';
 import { isPeriod, parsePeriod } from './period.js';
 import type { CoefficientReport, EvaluationReport } from './report.js';
 import type { InputSeries } from './series.js';
-import { findIndicator, readComparatorSeries, readOrganisationSeries, type StoreIndicator } from './store-series.js';
+import { findIndicator, ratePerFor, readComparatorSeries, readOrganisationSeries, type StoreIndicator } from './store-series.js';
 import { DEFAULT_SCHEME_DIR, programmeCosts, type CostsOverride, type ProgrammeCostReport } from './study-costs.js';
 import { beforeAfterPeriods, chooseMethod, differenceInDifferences, windowSides, type Observed, type StudyMethod, type VarianceKind } from './study-window.js';
 export type Change = 'increase' | 'decrease' | 'none';
@@ -479,7 +479,8 @@ async function compareOne(
   const last = monthOfEnd(o.period_ends[o.period_ends.length - 1]!);
   const t = ctx.loaded.get(o.indicator)?.definition.target;
   const sign: 1 | -1 = t?.direction === 'lower' ? -1 : 1;
-  const per = kind === 'count' || kind === 'rate_per_1000' ? 1000 : kind === 'mean' ? 1 : 100;
+  // Units of the value: 100 (percentages), 1,000 (per 1,000 and registers per 1,000), 100,000 (deaths per 100,000); 1 for means.
+  const per = kind === 'mean' ? 1 : ratePerFor(kind);
   const denominatorAtEnd = observationAt(fitted, last)?.denominator ?? null;
   const costPer = (atHorizon: number, significant: boolean): number | null =>
     significant && ctx.costPence !== null && ctx.costPence > 0 && atHorizon > 0 ? Math.round(ctx.costPence / atHorizon) : null;

@@ -109,16 +109,23 @@ export function trendSection(
   csvHref: string,
   headingLevel: 'h2' | 'h3' = 'h3',
   period: ReportingPeriod = 'month',
+  /** Also the neighbouring areas' benchmark lines (the study's comparators); the network and report pages, with a chart per indicator, show London and England only. */
+  neighbours = true,
 ): { html: Raw; table: Table } {
-  const whole = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7), period });
-  const inWindow = (p: { period_end: string }): boolean => p.period_end >= window.from && p.period_end <= window.to;
-  const s = { ...whole, lines: whole.lines.map((l) => ({ ...l, points: l.points.filter(inWindow) })) };
   const style = (kind: string, code: string, name: string): TrendLine['style'] =>
     kind === 'benchmark'
       ? /pct/i.test(code + name)
         ? /pct.?b\b|pct b/i.test(`${code} ${name}`) ? 'neighbourB' : 'neighbourA'
         : /lon/i.test(code + name) ? 'london' : 'england'
       : (kind as TrendLine['style']);
+  const all = series(data, { indicator: ind.definition.id, org: orgCode, to: periodEnd.slice(0, 7), period });
+  const isNeighbour = (l: { kind: string; code: string; name: string }): boolean => {
+    const st = style(l.kind, l.code, l.name);
+    return st === 'neighbourA' || st === 'neighbourB';
+  };
+  const whole = neighbours ? all : { ...all, lines: all.lines.filter((l) => !isNeighbour(l)) };
+  const inWindow = (p: { period_end: string }): boolean => p.period_end >= window.from && p.period_end <= window.to;
+  const s = { ...whole, lines: whole.lines.map((l) => ({ ...l, points: l.points.filter(inWindow) })) };
   const lines: TrendLine[] = s.lines.map((l) => ({ label: l.name, style: style(l.kind, l.code, l.name), points: l.points.map((p) => ({ date: toDate(p.period_end), value: p.value })) }));
   const title = `${ind.definition.title}: trend, ${monthLabel(window.from)} to ${monthLabel(window.to)}${period === 'quarter' ? ', values at quarter ends' : period === 'year' ? ', values at QOF year ends (31 March)' : ''}`;
   const kind = ind.definition.kind;

@@ -57,7 +57,7 @@ export function networkPage(data: DashboardData, code: string, month: string | u
   const mt = matrixTable(data, m, 'rag-matrix', `${net.name}: each practice against each indicator, ${periodLabel(periodEnd, period)}`, net.code, period);
   const at = alertTables(data, alerts(data, { network: net.code, month: periodEnd.slice(0, 7) }));
   const window = chartWindow(data, periodEnd, options);
-  const trends = data.indicatorList().map((ind) => trendSection(data, ind, net.code, periodEnd, window, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd, period), 'h3', period));
+  const trends = data.indicatorList().map((ind) => trendSection(data, ind, net.code, periodEnd, window, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd, period), 'h3', period, false));
   const reportQs = `?month=${periodEnd.slice(0, 7)}`;
   return {
     title: `${net.name}`,

@@ -74,7 +74,7 @@ export function reportPage(data: DashboardData, code: string, month: string | un
     rows: support.map((s) => [cell(s.p.name, s.p.code), cell(`${s.red} of ${s.rated}`, s.red), cell(String(s.worst), s.worst), cell(String(s.worse), s.worse)]),
   };
   const window = chartWindow(data, periodEnd, range);
-  const trends = data.indicatorList().filter((i) => i.definition.target).map((ind) => trendSection(data, ind, net.code, periodEnd, window, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd)));
+  const trends = data.indicatorList().filter((i) => i.definition.target).map((ind) => trendSection(data, ind, net.code, periodEnd, window, `trend-${ind.definition.id}`, csvHref(path, `trend-${ind.definition.id}`, periodEnd), 'h3', 'month', false));
   return {
     title: `Monthly feedback report: ${net.name}, ${monthLabel(periodEnd)}`,
     breadcrumbs: [
