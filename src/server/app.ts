@@ -32,6 +32,14 @@ export interface AppOptions {
 }
 
 /** The whole web application: JSON API under /api, pages at /, static files. */
+/** Each app's background work (recall count jobs), which must finish before its store is closed. */
+const BACKGROUND = new WeakMap<Hono, () => Promise<void>>();
+
+/** Resolves when the app has no background work running (count jobs read the store after their request has been answered). */
+export function whenIdle(app: Hono): Promise<void> {
+  return BACKGROUND.get(app)?.() ?? Promise.resolve();
+}
+
 export function createApp(stored: DashboardData, options: AppOptions): Hono {
   const app = new Hono();
   // Everything below answers from the disclosed view, computed once here (not per request).
@@ -63,7 +71,8 @@ export function createApp(stored: DashboardData, options: AppOptions): Hono {
   app.route('/api/imports', importRoutes(importService, data.engine));
   app.route('/api', apiRoutes(data));
   // Call and recall: practice worklists (identifiable, practice role only) and network counts.
-  mountRecall(app, data, options);
+  const recall = mountRecall(app, data, options);
+  BACKGROUND.set(app, () => recall.idle());
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
       ? c.json({ error: { code: 'not_found', message: `no API endpoint ${c.req.path}` } }, 404)

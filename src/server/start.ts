@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../store/engine.js';
 import { DashboardData } from './api/dashboard-data.js';
-import { createApp, type AppOptions } from './app.js';
+import { createApp, whenIdle, type AppOptions } from './app.js';
 import { renderPdf } from './pdf.js';
 import { OpenModeRefused, assertOpenModeAllowed, isLoopbackHost } from './auth/open-mode.js';
 import { RenderTickets } from './auth/render-tickets.js';
@@ -46,6 +46,10 @@ export async function startServer(
     url: base,
     data,
     shown: data.disclosed(disclosure),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Stop accepting requests, then let background work (recall count jobs) finish before the caller closes the store.
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await whenIdle(app);
+    },
   };
 }

@@ -336,6 +336,11 @@ export class RecallService {
     this.countJobs.set(key, job);
     return job;
   }
+
+  /** Resolves when no count job is running: a server waits for this before its store is closed. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.countJobs.values()].map((j) => j.result));
+  }
 }
 
 /** A network's count in progress (or done): programmes started of total, then the rows. */
