@@ -31,4 +31,15 @@ describe('network count jobs', () => {
     expect(rows).toEqual(direct);
     expect(new Set(rows.map((r) => r.network))).toEqual(new Set([f.codes.network]));
   });
+
+  it('idle() resolves only when every running count has finished, so a closing server can wait for it', async () => {
+    const svc = new RecallService(f.engine, f.data);
+    const R = svc.periodEnd(undefined);
+    const a = svc.countJob(f.codes.network, R);
+    const b = svc.countJob(f.codes.otherNetwork, R);
+    expect(a.rows).toBeNull();
+    await svc.idle();
+    expect(a.rows).not.toBeNull();
+    expect(b.rows).not.toBeNull();
+  });
 });
