@@ -5,17 +5,10 @@
  */
 import type { ClinicalData, Sex } from '../../src/model/clinical.js';
 import { addDays } from './naive.js';
+import { mulberry32 } from '../../src/util/seeded-random.js';
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/util/seeded-random.ts): a small, fast, seeded generator of numbers in [0, 1). */
+export const prng = mulberry32;
 
 export interface RandomOptions {
   patients: number;

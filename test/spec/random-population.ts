@@ -9,6 +9,7 @@ import type { Codelist } from '../../src/codelists/load.js';
 import { codelistSlugs, type AdmissionSpec, type Comparison, type Criterion, type IndicatorDefinition, type Window } from '../../src/indicators/definition.js';
 import type { Admission, ClinicalData, ClinicalEvent, MedicationIssue, Patient, Registration, Sex } from '../../src/model/clinical.js';
 import { addDays, addMonths, monthEndOf } from '../../src/indicators/reference/dates.js';
+import { mulberry32 } from '../../src/util/seeded-random.js';
 
 export interface RandomPopulationOptions {
   seed: number;
@@ -19,17 +20,8 @@ export interface RandomPopulationOptions {
   to?: string; // default 2024-12-31
 }
 
-/** mulberry32: a small, fast, seeded generator of numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/util/seeded-random.ts): a small, fast, seeded generator of numbers in [0, 1). */
+export const seededRandom = mulberry32;
 
 class Dice {
   constructor(readonly next: () => number) {}
