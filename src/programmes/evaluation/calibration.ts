@@ -5,23 +5,15 @@
  */
 import type { Engine } from '../../store/engine.js';
 import { monthEnd, studyOutcomes, type Study } from '../study.js';
+import type { PublishedComparison } from './study-evaluate.js';
 
-export interface CalibrationRow {
+/** A published value beside the demo's, as the study report gives it (PublishedComparison), with where it belongs and the month end it is read at. */
+export type CalibrationRow = Omit<PublishedComparison, 'month'> & {
   programme: string;
   indicator: string;
-  /** The published date as the study file gives it (YYYY-MM, YYYY-Qn or YYYY) and its label, e.g. "Q1 2009". */
-  period: string;
-  label: string | null;
   /** The month end the value is read at. */
   date: string;
-  measure: 'value' | 'relative';
-  published: number;
-  /** The collaboration's value (relative: 100 × value ÷ its value at the first published date); null when not measured. */
-  demo: number | null;
-  difference: number | null;
-  tolerance: number;
-  within: boolean | null;
-}
+};
 
 export interface CalibrationTable {
   gpnet: 'demo-calibration';
